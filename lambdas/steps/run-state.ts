@@ -1,0 +1,93 @@
+// The small JSON payload that travels between steps (and between Step Functions states).
+// Rows never travel here: they move through blob storage and the warehouse.
+import type { BlobStore, KeyProvider, Logger, Progress, RandomSource, Warehouse } from '../ports.js';
+import type { PipelineConfig } from '../core/config.js';
+
+export type Entity = 'patients' | 'providers' | 'visits';
+export const ENTITIES: readonly Entity[] = ['providers', 'patients', 'visits'];
+
+/** What starts a run: a batch in landing, optionally one the generate step must first create. */
+export interface RunInput {
+  runId: string;
+  /** Folder (key prefix) of the batch in the landing store, e.g. `batches/2025-12-31-001/`. */
+  batchPrefix: string;
+  /** Reference date of the batch (YYYY-MM-DD): ages and "no future dates" are judged against it. */
+  asOf: string;
+  /** When present, the generate step writes a synthetic batch first; a real drop omits it. */
+  generate?: { patients: number; providers: number; seed: number; maxVisitsPerPatient?: number };
+}
+
+export interface EntityCounts {
+  read: number;
+  clean: number;
+  quarantined: number;
+}
+
+export interface GenerateOutput {
+  files: Record<Entity, string>;
+  rows: Record<Entity, number>;
+  ms: number;
+}
+
+export interface AnonymizeOutput {
+  /** Keys in the clean store. */
+  clean: Record<Entity, string>;
+  /** Key in the quarantine store (raw rows with file, line and reason). */
+  quarantine: string;
+  counts: Record<Entity, EntityCounts>;
+  /** Columns present in an input file but not in the contract: reported, ignored. */
+  extraColumns: Partial<Record<Entity, string[]>>;
+  ms: number;
+}
+
+export interface LoadOutput {
+  staged: Record<Entity, number>;
+  ms: number;
+}
+
+export interface TransformOutput {
+  tables: Record<string, number>;
+  /** Rows the warehouse rejected (duplicates, unknown references), per entity. */
+  quarantined: Record<Entity, number>;
+  partitions: string[];
+  dataTests: { name: string; failures: number }[];
+  ms: number;
+}
+
+export interface PrivatizeOutput {
+  releaseId: string;
+  epsilonSpent: number;
+  epsilonTotal: number;
+  epsilonRemaining: number;
+  /** Key of the published snapshot (JSON) in the published store. */
+  snapshot: string;
+  dashboard?: string;
+  smallestK: number;
+  ms: number;
+}
+
+export interface RunState extends RunInput {
+  generated?: GenerateOutput;
+  anonymized?: AnonymizeOutput;
+  loaded?: LoadOutput;
+  transformed?: TransformOutput;
+  privatized?: PrivatizeOutput;
+}
+
+/** Everything a step may touch. A handler or the local harness builds it; steps never read env. */
+export interface StepDeps {
+  landing: BlobStore;
+  clean: BlobStore;
+  quarantine: BlobStore;
+  published: BlobStore;
+  warehouse: () => Promise<Warehouse>;
+  keys: KeyProvider;
+  random: RandomSource;
+  config: PipelineConfig;
+  progress: Progress;
+  logger: Logger;
+  /** Milliseconds, for step timings only (never for data). */
+  now: () => number;
+}
+
+export type Step = (deps: StepDeps, state: RunState) => Promise<RunState>;
