@@ -8,5 +8,6 @@ export default defineConfig({
     // Two cores: files that start databases or synthesize CDK apps compete; keep parallelism modest.
     maxWorkers: 2,
     setupFiles: ['test/helpers/polyfills.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
   },
 });

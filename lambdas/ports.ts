@@ -50,6 +50,19 @@ export interface CsvSource {
   key: string;
 }
 
+export interface SqlFile {
+  /** File name without folder, e.g. `001_schema.sql`. */
+  name: string;
+  sql: string;
+}
+
+/** The SQL shipped with the pipeline (sql/ in the repo, copied beside the Lambda bundle). */
+export interface SqlSource {
+  migrations(): Promise<SqlFile[]>;
+  models(): Promise<SqlFile[]>;
+  dataTests(): Promise<SqlFile[]>;
+}
+
 /** The secret behind pseudonyms. Secrets Manager in the cloud, a key file offline. */
 export interface KeyProvider {
   /** The HMAC key bytes (at least 32). */

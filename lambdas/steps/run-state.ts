@@ -1,7 +1,8 @@
 // The small JSON payload that travels between steps (and between Step Functions states).
 // Rows never travel here: they move through blob storage and the warehouse.
-import type { BlobStore, KeyProvider, Logger, Progress, RandomSource, Warehouse } from '../ports.js';
+import type { BlobStore, KeyProvider, Logger, Progress, RandomSource, SqlSource, Warehouse } from '../ports.js';
 import type { PipelineConfig } from '../core/config.js';
+import type { BitSource } from '../core/privacy/randomness.js';
 
 export type Entity = 'patients' | 'providers' | 'visits';
 export const ENTITIES: readonly Entity[] = ['providers', 'patients', 'visits'];
@@ -82,7 +83,9 @@ export interface StepDeps {
   published: BlobStore;
   warehouse: () => Promise<Warehouse>;
   keys: KeyProvider;
-  random: RandomSource;
+  sql: SqlSource;
+  /** Crypto-backed in production; seeded in tests. */
+  random: RandomSource & BitSource;
   config: PipelineConfig;
   progress: Progress;
   logger: Logger;

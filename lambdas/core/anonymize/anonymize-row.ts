@@ -1,0 +1,92 @@
+// Turns one raw row into one clean row, or into the reasons it was rejected. Pure: the keyed
+// functions (pseudonyms, per-row noise) arrive as arguments.
+import type { z } from 'zod';
+import type { Entity } from '../../steps/run-state.js';
+import type { CleanRow } from '../contract/clean-contract.js';
+import { ageBand, ageGroup, ageOn, zip3 } from './generalise.js';
+import { patientRow, providerRow, visitRow } from './row-schemas.js';
+
+export interface RowIssue {
+  field: string;
+  reason: string;
+}
+
+export type RowOutcome<E extends Entity> = { ok: true; row: CleanRow<E> } | { ok: false; issues: RowIssue[] };
+
+export interface AnonymizeTools {
+  /** Keyed pseudonym of a value within a domain ('patient', 'name', 'visit'). */
+  pseudonym(domain: string, value: string): string;
+  /** cost_with_privacy for a visit: clamped cost plus keyed noise, in dollars. */
+  costWithPrivacy(costDollars: number, visitPseudonym: string): number;
+  /** Reference date of the batch, YYYY-MM-DD. */
+  asOf: string;
+}
+
+const OLDEST_AGE = 125;
+const EARLIEST_VISIT = '1900-01-01';
+
+function issuesOf(error: z.ZodError): RowIssue[] {
+  return error.issues.map((i) => ({ field: String(i.path[0] ?? ''), reason: i.message }));
+}
+
+export function anonymizePatient(raw: Record<string, string>, line: number, t: AnonymizeTools): RowOutcome<'patients'> {
+  const parsed = patientRow.safeParse(raw);
+  if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
+  const p = parsed.data;
+  const age = ageOn(p.date_of_birth, t.asOf);
+  if (p.date_of_birth > t.asOf) return reject('date_of_birth', `date_of_birth ${p.date_of_birth} is after the batch date ${t.asOf}`);
+  if (age > OLDEST_AGE) return reject('date_of_birth', `date_of_birth ${p.date_of_birth} gives an age over ${OLDEST_AGE}`);
+  return {
+    ok: true,
+    row: {
+      patient_id: t.pseudonym('patient', p.patient_id),
+      anonymized_name: t.pseudonym('name', p.patient_name.toLowerCase()),
+      age_group: ageGroup(age),
+      age_band: ageBand(age),
+      gender: p.gender,
+      zip3: zip3(p.zip_code),
+      state: p.state,
+      source_line: line,
+    },
+  };
+}
+
+export function anonymizeProvider(raw: Record<string, string>, line: number): RowOutcome<'providers'> {
+  const parsed = providerRow.safeParse(raw);
+  if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
+  const p = parsed.data;
+  return { ok: true, row: { provider_id: p.provider_id, provider_name: p.provider_name, specialty: p.specialty, source_line: line } };
+}
+
+export function anonymizeVisit(raw: Record<string, string>, line: number, t: AnonymizeTools): RowOutcome<'visits'> {
+  const parsed = visitRow.safeParse(raw);
+  if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
+  const v = parsed.data;
+  if (v.visit_date > t.asOf) return reject('visit_date', `visit_date ${v.visit_date} is after the batch date ${t.asOf}`);
+  if (v.visit_date < EARLIEST_VISIT) return reject('visit_date', `visit_date ${v.visit_date} is before ${EARLIEST_VISIT}`);
+  const visitId = t.pseudonym('visit', v.visit_id);
+  const cost = v.cost / 100;
+  return {
+    ok: true,
+    row: {
+      visit_id: visitId,
+      patient_id: t.pseudonym('patient', v.patient_id),
+      provider_id: v.provider_id,
+      visit_date: v.visit_date,
+      visit_type: v.visit_type,
+      diagnosis: v.diagnosis,
+      procedure_performed: v.procedure_performed,
+      cost: cost.toFixed(2),
+      cost_with_privacy: t.costWithPrivacy(cost, visitId).toFixed(2),
+      source_line: line,
+    },
+  };
+}
+
+const reject = (field: string, reason: string): { ok: false; issues: RowIssue[] } => ({ ok: false, issues: [{ field, reason }] });
+
+export const anonymizers = {
+  patients: anonymizePatient,
+  providers: anonymizeProvider,
+  visits: anonymizeVisit,
+} as const;

@@ -1,0 +1,15 @@
+// The five steps by name: the local harness maps state machine tasks to these, Lambda handlers call one.
+import { anonymize } from './anonymize.js';
+import { generate } from './generate.js';
+import { load } from './load.js';
+import { privatize } from './privatize.js';
+import type { Step } from './run-state.js';
+import { transform } from './transform.js';
+
+export const STEP_NAMES = ['generate', 'anonymize', 'load', 'transform', 'privatize'] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export const steps: Record<StepName, Step> = { generate, anonymize, load, transform, privatize };
+
+export { anonymize, generate, load, privatize, transform };
+export { migrate } from './migrate.js';

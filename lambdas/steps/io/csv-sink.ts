@@ -1,0 +1,37 @@
+// Writes rows as CSV into a blob store while they are produced, with backpressure, so a file of any
+// size streams through in constant memory.
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import type { BlobStore } from '../../ports.js';
+
+export interface CsvSink {
+  write(row: Record<string, unknown>): Promise<void>;
+  /** Ends the file and waits until the store has it. */
+  close(): Promise<void>;
+  readonly rows: number;
+}
+
+export function openCsvSink(store: BlobStore, key: string, columns: readonly string[]): CsvSink {
+  const csv = stringify({ header: true, columns: [...columns], eof: true });
+  const stored = store.put(key, csv, 'text/csv');
+  let failure: unknown;
+  stored.catch((e: unknown) => {
+    failure = e;
+    csv.destroy();
+  });
+  let rows = 0;
+  return {
+    get rows() {
+      return rows;
+    },
+    async write(row) {
+      if (failure) throw failure;
+      rows++;
+      if (!csv.write(row)) await Promise.race([once(csv, 'drain'), stored]);
+    },
+    async close() {
+      csv.end();
+      await stored;
+    },
+  };
+}

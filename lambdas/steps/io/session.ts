@@ -1,0 +1,14 @@
+// Run-scoped settings the SQL models and audit entries read with current_setting(). Set per
+// transaction (is_local = true), so they never leak into another run on a pooled connection.
+import type { Sql } from '../../ports.js';
+
+export async function setRunContext(tx: Sql, runId: string, asOf: string, appUser = 'pipeline'): Promise<void> {
+  await tx.query(
+    "select set_config('pipeline.run_id', $1, true), set_config('pipeline.as_of', $2, true), set_config('pipeline.app_user', $3, true)",
+    [runId, asOf, appUser],
+  );
+}
+
+export async function audit(tx: Sql, action: string, table: string, count: number | null, details: Record<string, unknown> = {}): Promise<void> {
+  await tx.query('select write_audit($1, $2, $3, $4::jsonb)', [action, table, count, JSON.stringify(details)]);
+}

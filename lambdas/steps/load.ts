@@ -1,0 +1,34 @@
+// Step 3: the clean files into the staging tables with COPY, in one transaction per batch: either the
+// whole batch is staged or none of it.
+import { CLEAN_COLUMNS, STAGING_TABLES } from '../core/contract/clean-contract.js';
+import { PipelineError } from '../core/errors.js';
+import { ENTITIES, type Entity, type LoadOutput, type Step } from './run-state.js';
+import { audit, setRunContext } from './io/session.js';
+
+export const load: Step = async (deps, state) => {
+  const anonymized = state.anonymized;
+  if (!anonymized) throw new PipelineError('BAD_INPUT', `run ${state.runId}: load needs the anonymize step's output`);
+  const started = deps.now();
+  const warehouse = await deps.warehouse();
+  const staged = {} as Record<Entity, number>;
+  await warehouse.transaction(async (tx) => {
+    await setRunContext(tx, state.runId, state.asOf);
+    for (const entity of ENTITIES) {
+      const table = STAGING_TABLES[entity];
+      deps.progress.start(`load ${entity}`);
+      await tx.query(`truncate table ${table}`);
+      staged[entity] = await tx.copyCsv(table, CLEAN_COLUMNS[entity], { store: deps.clean, key: anonymized.clean[entity] });
+      if (staged[entity] !== anonymized.counts[entity].clean) {
+        throw new PipelineError(
+          'DB_FAILED',
+          `load ${entity}: staged ${staged[entity]} rows but the clean file has ${anonymized.counts[entity].clean}`,
+          'the clean file changed after anonymize; run the batch again',
+        );
+      }
+      await audit(tx, 'LOAD', table, staged[entity], { file: anonymized.clean[entity] });
+      deps.progress.done(`load ${entity}`, `${staged[entity]} rows`);
+    }
+  });
+  const loaded: LoadOutput = { staged, ms: deps.now() - started };
+  return { ...state, loaded };
+};

@@ -1,0 +1,120 @@
+// Step 5: differentially private aggregates into the published layer and a snapshot file, with the
+// epsilon spent written to the budget ledger. One release per run: running the step again for the
+// same run republishes that release and spends nothing.
+import { buildRelease } from '../core/publish/build-release.js';
+import { planRelease } from '../core/privacy/budget.js';
+import type { BudgetLedgerEntry, PublishedSnapshot } from '../core/published-snapshot.js';
+import type { Sql } from '../ports.js';
+import type { PrivatizeOutput, Step, StepDeps } from './run-state.js';
+import { queryTrueAggregates } from './io/aggregate-query.js';
+import { latestSnapshotKey, snapshotKey } from './io/keys.js';
+import { measureKAnonymity, QUASI_IDENTIFIERS } from './io/k-anonymity-query.js';
+import { audit, setRunContext } from './io/session.js';
+
+export const privatize: Step = async (deps, state) => {
+  const started = deps.now();
+  const warehouse = await deps.warehouse();
+  const cfg = deps.config.privacy;
+  const releaseId = `release-${state.runId}`;
+
+  const snapshot = await warehouse.transaction(async (tx) => {
+    await setRunContext(tx, state.runId, state.asOf);
+    const existing = await tx.query<{ snapshot: PublishedSnapshot | string }>('select snapshot from published_releases where release_id = $1', [releaseId]);
+    if (existing[0]) return parseJson<PublishedSnapshot>(existing[0].snapshot);
+
+    deps.progress.start('privatize');
+    const k = await measureKAnonymity(tx, cfg.k);
+    await tx.query(
+      `insert into k_anonymity_measurements (run_id, quasi_identifiers, smallest_k, classes, classes_below_k, k)
+       values ($1, $2::text[], $3, $4, $5, $6)`,
+      [state.runId, `{${QUASI_IDENTIFIERS.join(',')}}`, k.smallestK, k.classes, k.classesBelowK, cfg.k],
+    );
+    const ledger = await readLedger(tx);
+    const plan = planRelease(ledger, cfg.epsilonPerRelease, cfg.epsilonTotal);
+    const cells = await queryTrueAggregates(tx, cfg.costClamp, cfg.maxVisitsPerPatient);
+    const release = buildRelease({ cells, config: cfg, bits: deps.random });
+    const releasedAt = new Date(deps.now()).toISOString();
+    const entry: BudgetLedgerEntry = { releaseId, runId: state.runId, releasedAt, epsilon: cfg.epsilonPerRelease, cumulative: plan.cumulative };
+    const months = release.tables.find((t) => t.name === 'by_month')?.cells.map((c) => c.key['month'] ?? '').filter(Boolean).sort() ?? [];
+    const snap: PublishedSnapshot = {
+      version: 1,
+      releaseId,
+      runId: state.runId,
+      releasedAt,
+      period: { from: months[0] ? `${months[0]}-01` : state.asOf, to: state.asOf },
+      kpis: release.kpis,
+      privacy: {
+        mechanism: cfg.noNoise ? 'none (test mode: exact values)' : 'discrete Laplace (geometric), bounded contributions',
+        epsilonRelease: cfg.epsilonPerRelease,
+        epsilonSpent: plan.cumulative,
+        epsilonTotal: cfg.epsilonTotal,
+        epsilonRemaining: plan.remaining,
+        costClamp: cfg.costClamp,
+        maxVisitsPerPatient: cfg.maxVisitsPerPatient,
+        k: cfg.k,
+        smallestK: k.smallestK,
+        suppressed: release.suppressed,
+        ledger: [...ledger, entry],
+        noNoise: cfg.noNoise,
+      },
+      tables: release.tables,
+    };
+    await tx.query(
+      'insert into privacy_budget_ledger (release_id, run_id, released_at, epsilon, cumulative, epsilon_total) values ($1, $2, $3, $4, $5, $6)',
+      [releaseId, state.runId, releasedAt, cfg.epsilonPerRelease, plan.cumulative, cfg.epsilonTotal],
+    );
+    await insertCells(tx, snap);
+    await tx.query('insert into published_releases (release_id, released_at, snapshot) values ($1, $2, $3::jsonb)', [releaseId, releasedAt, JSON.stringify(snap)]);
+    await audit(tx, 'PUBLISH', 'published_cells', snap.tables.reduce((n, t) => n + t.cells.length, 0), { releaseId, epsilon: cfg.epsilonPerRelease });
+    deps.progress.done('privatize', `epsilon ${cfg.epsilonPerRelease} spent, ${plan.remaining} left`);
+    return snap;
+  });
+
+  const key = await publishSnapshot(deps, snapshot);
+  const privatized: PrivatizeOutput = {
+    releaseId,
+    epsilonSpent: snapshot.privacy.epsilonRelease,
+    epsilonTotal: snapshot.privacy.epsilonTotal,
+    epsilonRemaining: snapshot.privacy.epsilonRemaining,
+    snapshot: key,
+    smallestK: snapshot.privacy.smallestK,
+    ms: deps.now() - started,
+  };
+  return { ...state, privatized };
+};
+
+async function readLedger(sql: Sql): Promise<BudgetLedgerEntry[]> {
+  const rows = await sql.query<{ release_id: string; run_id: string; released_at: Date | string; epsilon: number; cumulative: number }>(
+    'select release_id, run_id, released_at, epsilon, cumulative from privacy_budget_ledger order by released_at, release_id',
+  );
+  return rows.map((r) => ({
+    releaseId: r.release_id,
+    runId: r.run_id,
+    releasedAt: new Date(r.released_at).toISOString(),
+    epsilon: Number(r.epsilon),
+    cumulative: Number(r.cumulative),
+  }));
+}
+
+async function insertCells(sql: Sql, snap: PublishedSnapshot): Promise<void> {
+  // A few hundred cells: one statement with a JSON array keeps it to a single round trip.
+  const rows = snap.tables.flatMap((t) =>
+    t.cells.map((c) => ({ table_name: t.name, cell_key: c.key, visits: c.visits, patients: c.patients, mean_cost: c.meanCost, suppressed: c.suppressed, epsilon: t.epsilon })),
+  );
+  await sql.query(
+    `insert into published_cells (release_id, table_name, cell_key, visits, patients, mean_cost, suppressed, epsilon)
+     select $1, r.table_name, r.cell_key, r.visits, r.patients, r.mean_cost, r.suppressed, r.epsilon
+     from jsonb_to_recordset($2::jsonb) as r(table_name text, cell_key jsonb, visits bigint, patients bigint, mean_cost numeric, suppressed boolean, epsilon numeric)`,
+    [snap.releaseId, JSON.stringify(rows)],
+  );
+}
+
+async function publishSnapshot(deps: StepDeps, snap: PublishedSnapshot): Promise<string> {
+  const body = JSON.stringify(snap, null, 2) + '\n';
+  const key = snapshotKey(snap.releaseId);
+  await deps.published.put(key, body, 'application/json');
+  await deps.published.put(latestSnapshotKey, body, 'application/json');
+  return key;
+}
+
+const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);

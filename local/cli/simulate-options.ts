@@ -1,0 +1,72 @@
+// Parses `npm run simulate` arguments into a plan. Pure apart from reading argv and env passed in.
+import { parseArgs } from 'node:util';
+import { PipelineError } from '../../lambdas/core/errors.js';
+import { isIsoDate } from '../../lambdas/core/generate/dates.js';
+
+export interface SimulateOptions {
+  patients: number;
+  providers: number;
+  seed: number;
+  maxVisits: number;
+  input?: string;
+  databaseUrl?: string;
+  json: boolean;
+  workDir: string;
+  asOf?: string;
+  fresh: boolean;
+}
+
+export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
+  --patients N        synthetic patients (default 10000)
+  --providers N       synthetic providers (default 50)
+  --max-visits N      visits per patient are 1..N (default 5)
+  --seed N            generator seed (default 42); the same seed gives byte-identical files
+  --as-of YYYY-MM-DD  reference date of the batch (default 2025-12-31 when generating, today with --input)
+  --input DIR         run on CSV files in DIR (synthetic_patients.csv, synthetic_providers.csv,
+                      synthetic_visits.csv, or a manifest.json naming them); no generate step
+  --database-url URL  a PostgreSQL server (also DATABASE_URL); default: embedded PGlite in --dir
+  --dir DIR           where the local buckets, embedded database and key file live (default .warehouse)
+  --fresh             delete the embedded database and local buckets first (keeps the key file)
+  --json              print one JSON summary object as the last line, no progress`;
+
+const positiveInt = (name: string, v: string | undefined, dflt: number): number => {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new PipelineError('BAD_CONFIG', `--${name} must be a positive whole number, got "${v}"`, SIMULATE_USAGE);
+  return n;
+};
+
+export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): SimulateOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        patients: { type: 'string' }, providers: { type: 'string' }, seed: { type: 'string' },
+        'max-visits': { type: 'string' }, input: { type: 'string' }, 'database-url': { type: 'string' },
+        json: { type: 'boolean', default: false }, dir: { type: 'string' }, 'as-of': { type: 'string' },
+        fresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new PipelineError('BAD_CONFIG', (e as Error).message, SIMULATE_USAGE);
+  }
+  if (values.help) return 'help';
+  const asOf = values['as-of'];
+  if (asOf !== undefined && !isIsoDate(asOf)) throw new PipelineError('BAD_CONFIG', `--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
+  const seed = values.seed === undefined ? 42 : Number(values.seed);
+  if (!Number.isSafeInteger(seed)) throw new PipelineError('BAD_CONFIG', `--seed must be a whole number, got "${values.seed}"`);
+  return {
+    patients: positiveInt('patients', values.patients, 10_000),
+    providers: positiveInt('providers', values.providers, 50),
+    maxVisits: positiveInt('max-visits', values['max-visits'], 5),
+    seed,
+    input: values.input,
+    databaseUrl: values['database-url'] ?? (env['DATABASE_URL'] || undefined),
+    json: values.json,
+    workDir: values.dir ?? '.warehouse',
+    asOf,
+    fresh: values.fresh,
+  };
+}

@@ -1,0 +1,79 @@
+// The run summary: per-entity reconciliation (rows in = loaded + quarantined), table counts, step
+// times, privacy budget. Pure: built from the final run state.
+import { ENTITIES, type Entity, type RunState } from '../../lambdas/steps/run-state.js';
+
+export interface EntitySummary {
+  read: number;
+  loaded: number;
+  quarantinedOnRead: number;
+  quarantinedInWarehouse: number;
+  reconciles: boolean;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: 'succeeded';
+  entities: Record<Entity, EntitySummary>;
+  extraColumns: Partial<Record<Entity, string[]>>;
+  tables: Record<string, number>;
+  partitions: string[];
+  stepSeconds: Record<string, number>;
+  totalSeconds: number;
+  privacy?: { epsilonSpent: number; epsilonRemaining: number; epsilonTotal: number; smallestK: number; releaseId: string };
+  files: Record<string, string>;
+  warehouse: string;
+}
+
+export function summarise(state: RunState, extra: { warehouse: string; files: Record<string, string>; totalMs: number }): RunSummary {
+  const a = state.anonymized;
+  const t = state.transformed;
+  const entities = Object.fromEntries(
+    ENTITIES.map((e) => {
+      const read = a?.counts[e].read ?? 0;
+      const onRead = a?.counts[e].quarantined ?? 0;
+      const inWarehouse = t?.quarantined[e] ?? 0;
+      const loaded = (a?.counts[e].clean ?? 0) - inWarehouse;
+      return [e, { read, loaded, quarantinedOnRead: onRead, quarantinedInWarehouse: inWarehouse, reconciles: read === loaded + onRead + inWarehouse }];
+    }),
+  ) as Record<Entity, EntitySummary>;
+  const stepSeconds: Record<string, number> = {};
+  for (const [name, out] of Object.entries({ generate: state.generated, anonymize: a, load: state.loaded, transform: t, privatize: state.privatized })) {
+    if (out) stepSeconds[name] = round(out.ms / 1000);
+  }
+  const p = state.privatized;
+  return {
+    runId: state.runId,
+    status: 'succeeded',
+    entities,
+    extraColumns: a?.extraColumns ?? {},
+    tables: t?.tables ?? {},
+    partitions: t?.partitions ?? [],
+    stepSeconds,
+    totalSeconds: round(extra.totalMs / 1000),
+    ...(p && { privacy: { epsilonSpent: p.epsilonSpent, epsilonRemaining: p.epsilonRemaining, epsilonTotal: p.epsilonTotal, smallestK: p.smallestK, releaseId: p.releaseId } }),
+    files: extra.files,
+    warehouse: extra.warehouse,
+  };
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+export function renderSummary(s: RunSummary): string {
+  const pad = (v: string | number, n: number) => String(v).padStart(n);
+  const lines = [`Run ${s.runId} succeeded in ${s.totalSeconds}s (warehouse: ${s.warehouse})`, ''];
+  lines.push(`  ${'entity'.padEnd(10)}${pad('read', 10)}${pad('loaded', 10)}${pad('quarantined', 13)}  reconciles`);
+  for (const [e, c] of Object.entries(s.entities)) {
+    const q = c.quarantinedOnRead + c.quarantinedInWarehouse;
+    lines.push(`  ${e.padEnd(10)}${pad(c.read, 10)}${pad(c.loaded, 10)}${pad(q, 13)}  ${c.reconciles ? 'yes' : 'NO'}`);
+  }
+  for (const [e, cols] of Object.entries(s.extraColumns)) lines.push(`  note: ${e} file has extra columns, ignored: ${cols.join(', ')}`);
+  lines.push('', '  tables: ' + Object.entries(s.tables).map(([k, v]) => `${k}=${v}`).join(', '));
+  lines.push(`  partitions: ${s.partitions.join(', ')}`);
+  lines.push('  step seconds: ' + Object.entries(s.stepSeconds).map(([k, v]) => `${k} ${v}`).join(', '));
+  if (s.privacy) {
+    lines.push(`  privacy: epsilon ${s.privacy.epsilonSpent} spent by this release, ${s.privacy.epsilonRemaining} of ${s.privacy.epsilonTotal} left; smallest k = ${s.privacy.smallestK}`);
+  }
+  lines.push('');
+  for (const [k, v] of Object.entries(s.files)) lines.push(`  ${k}: ${v}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,83 @@
+// `npm run simulate`: the whole pipeline offline. Generates a synthetic batch (or reads --input),
+// then anonymize -> load -> transform -> privatize on PGlite or the server in --database-url.
+import './polyfills.js';
+import { rm, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { defaultConfig } from '../lambdas/core/config.js';
+import { PipelineError } from '../lambdas/core/errors.js';
+import { silentLogger } from '../lambdas/ports.js';
+import type { RunInput } from '../lambdas/steps/run-state.js';
+import { quarantineKey } from '../lambdas/steps/io/keys.js';
+import { runCli } from './cli/run-cli.js';
+import { parseSimulateArgs, SIMULATE_USAGE, type SimulateOptions } from './cli/simulate-options.js';
+import { terminalProgress } from './cli/terminal-progress.js';
+import { buildLocalDeps, localPaths } from './pipeline/local-deps.js';
+import { generatedRunId, inputRunId } from './pipeline/run-id.js';
+import { runLocal } from './pipeline/run-local.js';
+import { renderSummary, summarise } from './pipeline/summary.js';
+
+const DEFAULT_GENERATED_AS_OF = '2025-12-31';
+
+runCli(async () => {
+  const parsed = parseSimulateArgs(process.argv.slice(2), process.env);
+  if (parsed === 'help') return void console.log(SIMULATE_USAGE);
+  await simulate(parsed);
+});
+
+async function simulate(o: SimulateOptions): Promise<void> {
+  const started = Date.now();
+  const workDir = resolve(o.workDir);
+  const paths = localPaths(workDir);
+  if (o.fresh) {
+    for (const dir of [paths.pglite, paths.landing, paths.clean, paths.quarantine, paths.published]) await rm(dir, { recursive: true, force: true });
+  }
+  const input = await planInput(o);
+  const progress = terminalProgress(process.stderr, o.json ? 'silent' : process.stderr.isTTY ? 'tty' : 'lines');
+  const deps = buildLocalDeps({
+    workDir,
+    databaseUrl: o.databaseUrl,
+    landingDir: o.input ? resolve(o.input) : undefined,
+    config: defaultConfig,
+    progress,
+    logger: silentLogger,
+    pseudonymKey: process.env['PSEUDONYM_KEY'],
+  });
+  if (!o.json) process.stderr.write(`Run ${input.runId} on ${deps.describeWarehouse()}\n`);
+  try {
+    const final = await runLocal(deps, input);
+    const summary = summarise(final, {
+      warehouse: deps.describeWarehouse(),
+      totalMs: Date.now() - started,
+      files: {
+        quarantine: pathOf(deps.quarantine.locate(quarantineKey(input.runId))),
+        snapshot: final.privatized ? pathOf(deps.published.locate(final.privatized.snapshot)) : '',
+        ...(final.privatized?.dashboard && { dashboard: pathOf(deps.published.locate(final.privatized.dashboard)) }),
+        ...(!o.databaseUrl && { database: paths.pglite }),
+      },
+    });
+    if (o.json) console.log(JSON.stringify(summary));
+    else console.log('\n' + renderSummary(summary) + `\n\n  query it: npm run query -- "select count(*) from get_fact_visits()"${o.databaseUrl ? ' --database-url URL' : ''}`);
+  } finally {
+    await deps.close();
+  }
+}
+
+async function planInput(o: SimulateOptions): Promise<RunInput> {
+  if (o.input) {
+    const dir = resolve(o.input);
+    const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+    if (!isDir) throw new PipelineError('BLOB_NOT_FOUND', `--input ${dir} is not a folder`, SIMULATE_USAGE);
+    const asOf = o.asOf ?? new Date().toISOString().slice(0, 10);
+    return { runId: await inputRunId(dir, asOf), batchPrefix: '', asOf };
+  }
+  const asOf = o.asOf ?? DEFAULT_GENERATED_AS_OF;
+  const runId = generatedRunId({ ...o, asOf });
+  return {
+    runId,
+    batchPrefix: `batches/${runId}/`,
+    asOf,
+    generate: { patients: o.patients, providers: o.providers, seed: o.seed, maxVisitsPerPatient: o.maxVisits },
+  };
+}
+
+const pathOf = (loc: { kind: string; path?: string }): string => loc.path ?? JSON.stringify(loc);
