@@ -1,0 +1,73 @@
+// `npm run simulate` as a user runs it: a child process, its exit code, its output.
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgliteTemplateDir } from '../helpers/paths.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+async function simulate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, ['local/simulate.ts', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('CLI: simulate', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'simulate-cli-'));
+    await cp(pgliteTemplateDir(), join(dir, 'work/pglite'), { recursive: true });
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('prints one JSON summary as the last line under --json', async () => {
+    const out = await simulate(['--patients', '60', '--providers', '5', '--json', '--dir', join(dir, 'work')]);
+    expect(out.code).toBe(0);
+    const summary = JSON.parse(out.stdout.trim().split('\n').at(-1)!);
+    expect(summary.entities.patients).toMatchObject({ read: 60, loaded: 60, reconciles: true });
+    expect(summary.privacy.epsilonSpent).toBeGreaterThan(0);
+    expect(out.stderr).not.toMatch(/✓/);
+  });
+
+  it('names the missing file and exits non-zero, without a stack trace', async () => {
+    const input = join(dir, 'missing');
+    await mkdir(input, { recursive: true });
+    await writeFile(join(input, 'synthetic_patients.csv'), 'patient_id\n');
+    const out = await simulate(['--input', input, '--dir', join(dir, 'work')]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/input file for providers not found: .*missing\/synthetic_providers\.csv/);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the file and the missing column of a wrong header', async () => {
+    const input = join(dir, 'bad-header');
+    await cp(join(ROOT, 'test/fixtures/messy-export'), input, { recursive: true });
+    await writeFile(join(input, 'synthetic_visits.csv'), 'visit_id,patient,provider_id,visit_date,visit_type,diagnosis,procedure_performed,cost\n');
+    const out = await simulate(['--input', input, '--dir', join(dir, 'work'), '--as-of', '2025-12-31']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/bad-header\/synthetic_visits\.csv: missing required column patient_id/);
+  });
+
+  it('says which database it cannot reach', async () => {
+    const out = await simulate(['--patients', '5', '--database-url', 'postgres://nobody:secret@127.0.0.1:1/nowhere', '--dir', join(dir, 'work')]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/DB_UNREACHABLE.*cannot connect to postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/nowhere/);
+    expect(out.stderr).not.toContain('secret');
+  });
+
+  it('rejects a bad option with the usage', async () => {
+    const out = await simulate(['--patients', 'many']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/--patients must be a positive whole number, got "many"/);
+    expect(out.stderr).toMatch(/usage: npm run simulate/);
+  });
+});
