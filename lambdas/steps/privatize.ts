@@ -7,7 +7,8 @@ import type { BudgetLedgerEntry, PublishedSnapshot } from '../core/published-sna
 import type { Sql } from '../ports.js';
 import type { PrivatizeOutput, Step, StepDeps } from './run-state.js';
 import { queryTrueAggregates } from './io/aggregate-query.js';
-import { latestSnapshotKey, snapshotKey } from './io/keys.js';
+import { dashboardKey, latestDashboardKey, latestSnapshotKey, snapshotKey } from './io/keys.js';
+import { renderDashboard } from '../core/dashboard/render-dashboard.js';
 import { measureKAnonymity, QUASI_IDENTIFIERS } from './io/k-anonymity-query.js';
 import { audit, setRunContext } from './io/session.js';
 
@@ -71,12 +72,14 @@ export const privatize: Step = async (deps, state) => {
   });
 
   const key = await publishSnapshot(deps, snapshot);
+  const dashboard = await publishDashboard(deps, snapshot);
   const privatized: PrivatizeOutput = {
     releaseId,
     epsilonSpent: snapshot.privacy.epsilonRelease,
     epsilonTotal: snapshot.privacy.epsilonTotal,
     epsilonRemaining: snapshot.privacy.epsilonRemaining,
     snapshot: key,
+    ...(dashboard && { dashboard }),
     smallestK: snapshot.privacy.smallestK,
     ms: deps.now() - started,
   };
@@ -115,6 +118,15 @@ async function publishSnapshot(deps: StepDeps, snap: PublishedSnapshot): Promise
   await deps.published.put(key, body, 'application/json');
   await deps.published.put(latestSnapshotKey, body, 'application/json');
   return key;
+}
+
+/** The same page beside the snapshot, and as latest/, which `npm run dashboard` serves. */
+async function publishDashboard(deps: StepDeps, snap: PublishedSnapshot): Promise<string | undefined> {
+  if (!deps.dashboardAssets) return undefined;
+  const html = renderDashboard(snap, deps.dashboardAssets());
+  await deps.published.put(dashboardKey(snap.releaseId), html, 'text/html');
+  await deps.published.put(latestDashboardKey, html, 'text/html');
+  return latestDashboardKey;
 }
 
 const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);

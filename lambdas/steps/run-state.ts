@@ -3,6 +3,7 @@
 import type { BlobStore, KeyProvider, Logger, Progress, RandomSource, SqlSource, Warehouse } from '../ports.js';
 import type { PipelineConfig } from '../core/config.js';
 import type { BitSource } from '../core/privacy/randomness.js';
+import type { DashboardAssets } from '../core/dashboard/render-dashboard.js';
 
 export type Entity = 'patients' | 'providers' | 'visits';
 export const ENTITIES: readonly Entity[] = ['providers', 'patients', 'visits'];
@@ -87,6 +88,8 @@ export interface StepDeps {
   /** Crypto-backed in production; seeded in tests. */
   random: RandomSource & BitSource;
   config: PipelineConfig;
+  /** The dashboard's bundled chart library; without it privatize publishes the snapshot only. */
+  dashboardAssets?: () => DashboardAssets;
   progress: Progress;
   logger: Logger;
   /** Milliseconds, for step timings only (never for data). */

@@ -1,18 +1,20 @@
 // Builds the ports for an offline run: four folders standing in for the four buckets, PGlite in a
 // folder (or a real server when given a URL), a key file for pseudonyms, crypto randomness.
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { FsBlobStore } from '../../lambdas/adapters/local/fs-blob-store.js';
 import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
 import { KeyFileProvider } from '../../lambdas/adapters/local/key-file.js';
 import { connectPostgres } from '../../lambdas/adapters/pg/pg-warehouse.js';
 import { openPglite } from '../../lambdas/adapters/pglite/pglite-warehouse.js';
 import { createCryptoRandom } from '../../lambdas/adapters/random/crypto-random.js';
+import { loadDashboardAssets } from '../../lambdas/adapters/dashboard-assets.js';
 import type { PipelineConfig } from '../../lambdas/core/config.js';
 import type { Logger, Progress, Warehouse } from '../../lambdas/ports.js';
 import type { StepDeps } from '../../lambdas/steps/run-state.js';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+import { seedFromTemplate } from '../setup/pglite-template.js';
+import { REPO_ROOT } from './repo-root.js';
+
 export const SQL_DIR = join(REPO_ROOT, 'sql');
 
 export interface LocalOptions {
@@ -47,7 +49,8 @@ export const localPaths = (workDir: string) => ({
 export function buildLocalDeps(o: LocalOptions): LocalDeps {
   const paths = localPaths(o.workDir);
   let opened: Promise<Warehouse> | undefined;
-  const warehouse = () => (opened ??= o.databaseUrl ? connectPostgres(o.databaseUrl) : openPglite(paths.pglite));
+  const warehouse = () =>
+    (opened ??= o.databaseUrl ? connectPostgres(o.databaseUrl) : seedFromTemplate(paths.pglite).then(() => openPglite(paths.pglite)));
   return {
     landing: new FsBlobStore(o.landingDir ?? paths.landing),
     clean: new FsBlobStore(paths.clean),
@@ -58,6 +61,7 @@ export function buildLocalDeps(o: LocalOptions): LocalDeps {
     sql: new FsSqlSource(SQL_DIR),
     random: createCryptoRandom(),
     config: o.config,
+    dashboardAssets: loadDashboardAssets,
     progress: o.progress,
     logger: o.logger,
     now: () => Date.now(),

@@ -20,19 +20,23 @@ export interface GeneratorOptions {
 
 type Line = Record<string, string>;
 
-// Sub-streams keep each entity's values independent of how many values another entity drew.
-const STREAM = { provider: 1, patient: 2, birth: 3, visits: 4 } as const;
+// One seeded stream per file: each file's values do not depend on how many values another file drew,
+// and asking for more rows never changes the earlier ones.
+const STREAM = { provider: 1, patient: 2, visits: 4 } as const;
 
-const newFaker = (): Faker => new Faker({ locale: [en_US, en, base] });
+const newFaker = (seed: number, stream: number): Faker => {
+  const f = new Faker({ locale: [en_US, en, base] });
+  f.seed([seed, stream]);
+  return f;
+};
 
 export const patientId = (i: number): string => `P${String(i).padStart(7, '0')}`;
 export const providerId = (i: number): string => `PR${String(i).padStart(5, '0')}`;
 const visitId = (i: number): string => `V${String(i).padStart(9, '0')}`;
 
 export function* providerRows(o: GeneratorOptions): Generator<Line> {
-  const f = newFaker();
+  const f = newFaker(o.seed, STREAM.provider);
   for (let i = 1; i <= o.providers; i++) {
-    f.seed([o.seed, STREAM.provider, i]);
     const first = f.person.firstName();
     const last = f.person.lastName();
     yield {
@@ -45,18 +49,28 @@ export function* providerRows(o: GeneratorOptions): Generator<Line> {
   }
 }
 
-function birthDate(f: Faker, o: GeneratorOptions, i: number): string {
-  f.seed([o.seed, STREAM.birth, i]);
-  // Ages 0..99 so the 90+ Safe Harbor band is exercised.
-  const ageDays = f.number.int({ min: 0, max: 99 * 365 });
+/**
+ * A patient's birth date, needed by both the patients and the visits file, so it comes from a hash of
+ * (seed, patient) rather than from either file's stream. Ages 0..99 exercise the 90+ Safe Harbor band.
+ */
+function birthDate(o: GeneratorOptions, i: number): string {
+  const ageDays = hashToInt(o.seed, i, 99 * 365);
   return fromEpochDay(toEpochDay(o.asOf) - ageDays);
 }
 
+/** A well-mixed integer in [0, n) from two integers (murmur3's 32-bit finaliser, twice). */
+function hashToInt(a: number, b: number, n: number): number {
+  const mix = (h: number): number => {
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  return mix(mix(a | 0) ^ Math.imul(b | 0, 0x9e3779b1)) % n;
+}
+
 export function* patientRows(o: GeneratorOptions): Generator<Line> {
-  const f = newFaker();
-  const dob = newFaker();
+  const f = newFaker(o.seed, STREAM.patient);
   for (let i = 1; i <= o.patients; i++) {
-    f.seed([o.seed, STREAM.patient, i]);
     const first = f.person.firstName();
     const last = f.person.lastName();
     const state = f.location.state({ abbreviated: true });
@@ -64,7 +78,7 @@ export function* patientRows(o: GeneratorOptions): Generator<Line> {
     yield {
       patient_id: patientId(i),
       patient_name: `${first} ${last}`,
-      date_of_birth: birthDate(dob, o, i),
+      date_of_birth: birthDate(o, i),
       gender: f.helpers.weightedArrayElement(GENDERS.map((g) => ({ weight: g.weight, value: g.name }))),
       phone: f.phone.number(),
       email: f.internet.email({ firstName: first, lastName: last }),
@@ -81,15 +95,13 @@ const visitTypeChoices = VISIT_TYPES.map((t) => ({ weight: t.weight, value: t })
 const diagnosisChoices = DIAGNOSES.map((d) => ({ weight: d.weight, value: d }));
 
 export function* visitRows(o: GeneratorOptions): Generator<Line> {
-  const f = newFaker();
-  const dob = newFaker();
+  const f = newFaker(o.seed, STREAM.visits);
   const maxVisits = o.maxVisitsPerPatient ?? 5;
   const lastDay = toEpochDay(o.asOf);
   const windowStart = lastDay - Math.round((o.visitWindowYears ?? 3) * 365.25);
   let n = 0;
   for (let i = 1; i <= o.patients; i++) {
-    const firstDay = Math.max(windowStart, toEpochDay(birthDate(dob, o, i)));
-    f.seed([o.seed, STREAM.visits, i]);
+    const firstDay = Math.max(windowStart, toEpochDay(birthDate(o, i)));
     const visits = f.number.int({ min: 1, max: maxVisits });
     for (let v = 0; v < visits; v++) {
       const type = f.helpers.weightedArrayElement(visitTypeChoices);

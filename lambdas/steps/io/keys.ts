@@ -9,5 +9,6 @@ export const quarantineKey = (runId: string): string => `runs/${runId}/quarantin
 export const manifestKey = (batchPrefix: string): string => `${batchPrefix}manifest.json`;
 /** published store */
 export const snapshotKey = (releaseId: string): string => `releases/${releaseId}/snapshot.json`;
+export const dashboardKey = (releaseId: string): string => `releases/${releaseId}/dashboard.html`;
 export const latestSnapshotKey = 'latest/snapshot.json';
 export const latestDashboardKey = 'latest/dashboard.html';
