@@ -10,20 +10,23 @@ export type SourceRecord =
   | { kind: 'unreadable'; line: number; raw: string; reason: string };
 
 export interface CsvSource {
+  /** The header, normalised; resolves once the first record has been read ([] for an empty file). */
   header: Promise<string[]>;
   records: AsyncIterable<SourceRecord>;
+}
+
+interface ParsedRecord {
+  record: string[];
+  raw: string;
+  info: { lines: number };
 }
 
 export function readCsv(input: Readable): CsvSource {
   let resolveHeader!: (h: string[]) => void;
   const header = new Promise<string[]>((r) => (resolveHeader = r));
   const skipped: SourceRecord[] = [];
+  // Arrays, not objects: csv-parse's own column mapping costs about as much as the parse itself.
   const parser = parse({
-    columns: (h: string[]) => {
-      const names = h.map(normaliseColumn);
-      resolveHeader(names);
-      return names;
-    },
     bom: true,
     raw: true,
     info: true,
@@ -38,9 +41,20 @@ export function readCsv(input: Readable): CsvSource {
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);
   async function* records(): AsyncGenerator<SourceRecord> {
-    for await (const r of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
+    let columns: string[] | undefined;
+    for await (const r of parser as AsyncIterable<ParsedRecord>) {
       while (skipped.length) yield skipped.shift()!;
-      yield { kind: 'row', line: r.info.lines, values: r.record, raw: r.raw.replace(/\r?\n$/, '') };
+      if (!columns) {
+        columns = r.record.map(normaliseColumn);
+        resolveHeader(columns);
+        continue;
+      }
+      const values: Record<string, string> = {};
+      for (let i = 0; i < columns.length; i++) {
+        const v = r.record[i];
+        if (v !== undefined) values[columns[i]!] = v;
+      }
+      yield { kind: 'row', line: r.info.lines, values, raw: r.raw.replace(/\r?\n$/, '') };
     }
     while (skipped.length) yield skipped.shift()!;
     resolveHeader([]);
