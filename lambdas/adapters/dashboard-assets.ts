@@ -21,10 +21,9 @@ export function chartJsPath(): string {
 
 let cached: DashboardAssets | undefined;
 
-/** The assets renderDashboard needs, read once per process. */
-export function loadDashboardAssets(): DashboardAssets {
+/** The assets renderDashboard needs, read once per process (from `path`, e.g. in a Lambda bundle). */
+export function loadDashboardAssets(path = chartJsPath()): DashboardAssets {
   if (cached) return cached;
-  const path = chartJsPath();
   try {
     cached = { chartJs: readFileSync(path, 'utf8') };
   } catch (cause) {

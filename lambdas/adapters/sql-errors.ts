@@ -18,3 +18,16 @@ export function dbFailed(e: unknown, sql: string): PipelineError {
   const detail = [err.detail, err.where].filter(Boolean).join('; ');
   return new PipelineError('DB_FAILED', `database error: ${err.message ?? String(e)}${detail ? ` (${detail})` : ''}\n  in: ${first}`, undefined, { cause: e });
 }
+
+/** begin / commit, or rollback and rethrow: the transaction shape both local adapters share. */
+export async function inTransaction<T>(exec: (sql: string) => Promise<unknown>, fn: () => Promise<T>): Promise<T> {
+  await exec('begin');
+  try {
+    const out = await fn();
+    await exec('commit');
+    return out;
+  } catch (e) {
+    await exec('rollback').catch(() => undefined);
+    throw e;
+  }
+}

@@ -17,6 +17,8 @@ const PROGRESS_EVERY = 25_000;
 export const anonymize: Step = async (deps, state) => {
   const started = deps.now();
   const manifest = await readManifest(deps.landing, state.batchPrefix);
+  // The batch's own date, when its manifest gives one, outranks the date the run was started with.
+  state = { ...state, asOf: manifest.asOf ?? state.asOf };
   const files = batchFileKeys(state.batchPrefix, manifest);
   await assertFilesExist(deps, files);
 

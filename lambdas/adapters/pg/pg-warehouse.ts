@@ -4,7 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { PipelineError } from '../../core/errors.js';
 import type { CsvSource, Row, Warehouse, WarehouseTx } from '../../ports.js';
-import { copyStatement, dbFailed } from '../sql-errors.js';
+import { copyStatement, dbFailed, inTransaction } from '../sql-errors.js';
 
 /** A URL safe to print: the password is masked. */
 export function redactUrl(url: string): string {
@@ -54,16 +54,8 @@ class PgWarehouse implements Warehouse, WarehouseTx {
     }
   }
 
-  async transaction<T>(fn: (tx: WarehouseTx) => Promise<T>): Promise<T> {
-    await this.client.query('begin');
-    try {
-      const out = await fn(this);
-      await this.client.query('commit');
-      return out;
-    } catch (e) {
-      await this.client.query('rollback').catch(() => undefined);
-      throw e;
-    }
+  transaction<T>(fn: (tx: WarehouseTx) => Promise<T>): Promise<T> {
+    return inTransaction((sql) => this.client.query(sql), () => fn(this));
   }
 
   async copyCsv(table: string, columns: readonly string[], source: CsvSource): Promise<number> {

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PipelineError } from '../../core/errors.js';
 import type { CsvSource, Row, Warehouse, WarehouseTx } from '../../ports.js';
-import { copyStatement, dbFailed } from '../sql-errors.js';
+import { copyStatement, dbFailed, inTransaction } from '../sql-errors.js';
 
 /** COPY is fed in pieces of about this size so memory stays flat whatever the file size. */
 const COPY_CHUNK_BYTES = 8 << 20;
@@ -46,16 +46,8 @@ class PgliteWarehouse implements Warehouse, WarehouseTx {
     }
   }
 
-  async transaction<T>(fn: (tx: WarehouseTx) => Promise<T>): Promise<T> {
-    await this.db.exec('begin');
-    try {
-      const out = await fn(this);
-      await this.db.exec('commit');
-      return out;
-    } catch (e) {
-      await this.db.exec('rollback').catch(() => undefined);
-      throw e;
-    }
+  transaction<T>(fn: (tx: WarehouseTx) => Promise<T>): Promise<T> {
+    return inTransaction((sql) => this.db.exec(sql), () => fn(this));
   }
 
   async copyCsv(table: string, columns: readonly string[], source: CsvSource): Promise<number> {

@@ -1,0 +1,188 @@
+// The pipeline as a Standard state machine (JSONPath only: the offline harness, aws-local-stepfunctions,
+// cannot run JSONata). Shape:
+//
+//   FromS3Event? --manifestKey--> NormalizeEvent --+
+//        |                                         v
+//        +----------------------------------> RegisterBatch --DuplicateBatch--> DuplicateBatchIgnored (Succeed)
+//                                                  v
+//   ShouldGenerate? --$.generate--> Generate --> Anonymize --> Load --> Transform --> Privatize
+//                                                                                      v
+//                                                         CompleteRun --> RunSucceeded (Succeed)
+//   any task --States.ALL--> RecordFailure --> RunFailed (Fail, with the step's error and cause)
+//
+// Every task is a LambdaInvoke with payloadResponseOnly and the default ResultPath '$': the step receives the
+// RunState and returns the whole RunState. Retries (backoff with full jitter) cover Lambda service
+// errors and the handlers' TransientError (database resuming, throttling).
+//
+// Large inputs. One Lambda streams a file within 15 minutes and ~10 GB of /tmp-free memory, which in
+// practice bounds a batch file at a few GB. Beyond that the design is a Distributed Map over byte-range
+// chunks (see docs/CLOUD.md): enabled with `largeInputs`, it runs `Anonymize` once per chunk listed in
+// `$.chunks` (up to maxConcurrency children, 10 000 by the service limit, each under the 256 KiB
+// payload limit) before the normal Anonymize merges. It is off by default; aws-local-stepfunctions
+// runs a Distributed Map as an inline Map, so the offline harness can still execute it.
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  Choice,
+  Condition,
+  DistributedMap,
+  Fail,
+  JitterType,
+  JsonPath,
+  Pass,
+  Succeed,
+  TaskInput,
+  Timeout,
+  type IChainable,
+  type INextable,
+  type State,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { DUPLICATE_BATCH_ERROR, TRANSIENT_ERROR } from '../../lambdas/handlers/lambda-errors.js';
+import { STEP_NAMES, type StepName } from '../../lambdas/handlers/step-names.js';
+
+/** Errors retried on every task. */
+export const RETRIED_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  TRANSIENT_ERROR,
+];
+
+export interface LargeInputsOptions {
+  /** Chunks anonymized at once. @default 40 */
+  readonly maxConcurrency?: number;
+  /** Share of chunks that may fail before the map fails. @default 0 */
+  readonly toleratedFailurePercentage?: number;
+}
+
+export interface PipelineDefinitionProps {
+  /** One function per step. */
+  readonly functions: Readonly<Record<StepName, IFunction>>;
+  /** The batch ledger function (register / complete / fail). */
+  readonly ledger: IFunction;
+  /** Steps to chain, in order. 'generate' may only come first and runs only when $.generate is present. @default STEP_NAMES */
+  readonly steps?: readonly StepName[];
+  /** Longest a single step may run; match the function timeouts. @default Duration.minutes(15) */
+  readonly taskTimeout?: Duration;
+  /** Retry attempts per task for RETRIED_ERRORS. @default 4 */
+  readonly retryAttempts?: number;
+  /** Fan anonymize out over byte-range chunks with a Distributed Map. @default - off */
+  readonly largeInputs?: LargeInputsOptions;
+}
+
+export const stateName = (step: StepName): string => step.charAt(0).toUpperCase() + step.slice(1);
+
+/** Builds the definition's states in `scope`; returns the start state. */
+export class PipelineDefinition extends Construct {
+  readonly start: IChainable;
+
+  constructor(scope: Construct, id: string, props: PipelineDefinitionProps) {
+    super(scope, id);
+    const steps = validateSteps(props.steps ?? STEP_NAMES);
+    const taskTimeout = props.taskTimeout ?? Duration.minutes(15);
+    const retryAttempts = props.retryAttempts ?? 4;
+
+    const invoke = (name: string, fn: IFunction, payload?: Record<string, unknown>): LambdaInvoke => {
+      const task = new LambdaInvoke(this, name, {
+        stateName: name,
+        lambdaFunction: fn,
+        payloadResponseOnly: true,
+        // ResultPath is left at its default, '$' (the result replaces the state). Spelling it out renders
+        // "ResultPath": "$", which aws-local-stepfunctions 3.0.0 mis-handles (it writes a key named '$').
+        retryOnServiceExceptions: false,
+        taskTimeout: Timeout.duration(taskTimeout),
+        ...(payload ? { payload: TaskInput.fromObject(payload) } : {}),
+      });
+      task.addRetry({ errors: RETRIED_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: retryAttempts, maxDelay: Duration.seconds(60), jitterStrategy: JitterType.FULL });
+      return task;
+    };
+    const ledgerCall = (name: string, action: string) => invoke(name, props.ledger, { action, state: JsonPath.entirePayload });
+
+    const runFailed = new Fail(this, 'RunFailed', { stateName: 'RunFailed', errorPath: '$.error.Error', causePath: '$.error.Cause' });
+    const recordFailure = ledgerCall('RecordFailure', 'fail');
+    recordFailure.addCatch(runFailed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+    const failed = recordFailure.next(runFailed);
+    const catchAll = <T extends LambdaInvoke | DistributedMap>(task: T): T => task.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' }) as T;
+
+    const register = ledgerCall('RegisterBatch', 'register');
+    register.addCatch(new Succeed(this, 'DuplicateBatchIgnored', { stateName: 'DuplicateBatchIgnored', comment: 'Another run owns this batch.' }), {
+      errors: [DUPLICATE_BATCH_ERROR],
+      resultPath: '$.error',
+    });
+    catchAll(register);
+
+    const complete = catchAll(ledgerCall('CompleteRun', 'complete'));
+    complete.next(new Succeed(this, 'RunSucceeded', { stateName: 'RunSucceeded' }));
+
+    // The chain after the optional generate step, built back to front.
+    const main = steps.filter((s) => s !== 'generate');
+    let next: IChainable = complete;
+    for (const step of [...main].reverse()) {
+      const task = catchAll(invoke(stateName(step), props.functions[step]));
+      task.next(next);
+      next = step === 'anonymize' && props.largeInputs ? this.chunkedAnonymize(props, invoke, catchAll, task) : task;
+    }
+    let afterRegister: IChainable = next;
+    if (steps[0] === 'generate') {
+      const generate = catchAll(invoke(stateName('generate'), props.functions.generate));
+      generate.next(next);
+      afterRegister = new Choice(this, 'ShouldGenerate', { stateName: 'ShouldGenerate' }).when(Condition.isPresent('$.generate'), generate).otherwise(next as State);
+    }
+    register.next(afterRegister);
+
+    // S3 events arrive as {runId: <event id>, manifestKey, eventTime}; a direct start gives {runId, batchPrefix, asOf}.
+    const normalize = new Pass(this, 'NormalizeEvent', {
+      stateName: 'NormalizeEvent',
+      comment: 'batches/<batchId>/manifest.json -> batchPrefix batches/<batchId>/, asOf = event date (UTC); runId = execution name (unique per delivery)',
+      parameters: {
+        runId: JsonPath.stringAt('$$.Execution.Name'),
+        batchPrefix: JsonPath.format('batches/{}/', JsonPath.arrayGetItem(JsonPath.stringSplit(JsonPath.stringAt('$.manifestKey'), '/'), 1)),
+        asOf: JsonPath.arrayGetItem(JsonPath.stringSplit(JsonPath.stringAt('$.eventTime'), 'T'), 0),
+      },
+    });
+    normalize.next(register);
+    this.start = new Choice(this, 'FromS3Event', { stateName: 'FromS3Event' }).when(Condition.isPresent('$.manifestKey'), normalize).otherwise(register);
+  }
+
+  /** Distributed Map over $.chunks (when present) in front of the merging Anonymize task. */
+  private chunkedAnonymize(
+    props: PipelineDefinitionProps,
+    invoke: (name: string, fn: IFunction, payload?: Record<string, unknown>) => LambdaInvoke,
+    catchAll: <T extends LambdaInvoke | DistributedMap>(task: T) => T,
+    merge: State & INextable,
+  ): IChainable {
+    const options = props.largeInputs ?? {};
+    const maxConcurrency = options.maxConcurrency ?? 40;
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 10_000) {
+      throw new Error(`largeInputs.maxConcurrency must be an integer in 1..10000 (the Distributed Map limit); got ${maxConcurrency}.`);
+    }
+    const map = new DistributedMap(this, 'AnonymizeChunks', {
+      stateName: 'AnonymizeChunks',
+      itemsPath: '$.chunks',
+      itemSelector: {
+        runId: JsonPath.stringAt('$.runId'),
+        batchPrefix: JsonPath.stringAt('$.batchPrefix'),
+        asOf: JsonPath.stringAt('$.asOf'),
+        chunk: JsonPath.stringAt('$$.Map.Item.Value'),
+      },
+      maxConcurrency,
+      toleratedFailurePercentage: options.toleratedFailurePercentage ?? 0,
+      resultPath: '$.chunkResults',
+    });
+    map.itemProcessor(invoke('AnonymizeChunk', props.functions.anonymize));
+    catchAll(map).next(merge);
+    return new Choice(this, 'HasChunks', { stateName: 'HasChunks' }).when(Condition.isPresent('$.chunks'), map).otherwise(merge);
+  }
+}
+
+function validateSteps(steps: readonly StepName[]): readonly StepName[] {
+  const unknown = steps.filter((s) => !(STEP_NAMES as readonly string[]).includes(s));
+  if (unknown.length) throw new Error(`Unknown steps ${unknown.join(', ')}; use some of ${STEP_NAMES.join(', ')}.`);
+  if (new Set(steps).size !== steps.length) throw new Error(`steps lists a step twice: ${steps.join(', ')}.`);
+  if (steps.indexOf('generate') > 0) throw new Error("'generate' can only be the first step: it writes the batch the others read.");
+  if (steps.filter((s) => s !== 'generate').length === 0) throw new Error('steps needs at least one step besides generate.');
+  return steps;
+}

@@ -1,0 +1,134 @@
+// Pipeline: one function per step with least-privilege grants, the batch ledger function, the state
+// machine, the S3 -> EventBridge trigger and the failure alarm.
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { DatabaseCluster } from 'aws-cdk-lib/aws-rds';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { ENV, type BucketRole } from '../../lambdas/config.js';
+import type { PipelineConfig } from '../../lambdas/core/config.js';
+import { LEDGER_FUNCTION, STEP_NAMES, type StepName } from '../../lambdas/handlers/step-names.js';
+import { BatchTrigger } from '../constructs/batch-trigger.js';
+import { PipelineDefinition, type LargeInputsOptions } from '../constructs/pipeline-state-machine.js';
+import { PipelineFunction } from '../constructs/pipeline-function.js';
+import { ManagedPolicyRole } from '../constructs/managed-policy-role.js';
+import type { Teardown } from '../teardown.js';
+
+export interface PipelineStorage {
+  /** Encrypts the buckets, the secrets and the logs. */
+  readonly key: IKey;
+  /** Bucket names; the pipeline builds ARNs from them (no cross-stack exports, readable policies). */
+  readonly bucketNames: Readonly<Record<BucketRole, string>>;
+  readonly pseudonymKey: ISecret;
+}
+
+export interface PipelineWarehouse {
+  readonly cluster: DatabaseCluster;
+  readonly databaseName: string;
+}
+
+export interface PipelineStackProps extends StackProps {
+  readonly teardown: Teardown;
+  readonly storage: PipelineStorage;
+  readonly warehouse: PipelineWarehouse;
+  /** Overrides of the pipeline's tunables (privacy budget, thresholds), passed as PIPELINE_CONFIG_JSON. @default - the documented defaults */
+  readonly pipelineConfig?: Partial<Omit<PipelineConfig, 'privacy'>> & { privacy?: Partial<PipelineConfig['privacy']> };
+  /** Steps the state machine chains, in order. @default STEP_NAMES */
+  readonly steps?: readonly StepName[];
+  /** Distributed Map fan-out for very large files. @default - off */
+  readonly largeInputs?: LargeInputsOptions;
+  /** Where the ExecutionsFailed alarm notifies. @default - a new KMS-encrypted topic (subscribe to it) */
+  readonly alarmTopic?: ITopic;
+  /** @default RetentionDays.THREE_MONTHS */
+  readonly logRetention?: RetentionDays;
+  /** Create the S3 -> EventBridge rule. @default true */
+  readonly trigger?: boolean;
+}
+
+export class PipelineStack extends Stack {
+  readonly functions: Record<StepName, PipelineFunction>;
+  readonly ledger: PipelineFunction;
+  readonly stateMachine: StateMachine;
+  readonly failedAlarm: Alarm;
+  readonly alarmTopic: ITopic;
+  readonly trigger: BatchTrigger | undefined;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { warehouse, teardown } = props;
+    const storage = importBuckets(this, props.storage);
+    const logRetention = props.logRetention ?? RetentionDays.THREE_MONTHS;
+    const common = { key: storage.key, teardown, logRetention, environment: (props.pipelineConfig ? { [ENV.pipelineConfig]: JSON.stringify(props.pipelineConfig) } : {}) as Record<string, string> };
+    const fn = (name: string, extra: { timeout?: Duration; memorySize?: number; description: string }) =>
+      new PipelineFunction(this, `${name.charAt(0).toUpperCase()}${name.slice(1)}Function`, { handlerName: name, ...common, ...extra });
+
+    // Least privilege: each step gets exactly the buckets (and prefixes) it touches.
+    const generate = fn('generate', { timeout: Duration.minutes(10), description: 'Writes a synthetic batch to landing' })
+      .bindBucket('landing', storage.landing, { write: true, list: true, read: true, prefixes: ['batches/'] });
+    const anonymize = fn('anonymize', { memorySize: 2048, description: 'Validates and pseudonymises a batch' })
+      .bindBucket('landing', storage.landing, { read: true, list: true, prefixes: ['batches/'] })
+      .bindBucket('clean', storage.clean, { write: true, prefixes: ['runs/'] })
+      .bindBucket('quarantine', storage.quarantine, { write: true, prefixes: ['runs/'] })
+      .bindPseudonymKey(storage.pseudonymKey);
+    const load = fn('load', { description: 'Stages clean CSVs into the warehouse (aws_s3 import)' })
+      .bindBucket('clean', storage.clean, { read: true, list: true, prefixes: ['runs/'] })
+      .bindWarehouse(warehouse.cluster, warehouse.databaseName);
+    const transform = fn('transform', { description: 'Builds dimensions and facts; runs data tests' }).bindWarehouse(warehouse.cluster, warehouse.databaseName);
+    const privatize = fn('privatize', { timeout: Duration.minutes(10), description: 'Publishes differentially private aggregates' })
+      .bindBucket('published', storage.published, { read: true, write: true, list: true, prefixes: ['releases/', 'latest/'] })
+      .bindWarehouse(warehouse.cluster, warehouse.databaseName);
+    this.functions = { generate, anonymize, load, transform, privatize };
+    for (const name of STEP_NAMES) if (!this.functions[name]) throw new Error(`no function for step ${name}`);
+
+    this.ledger = fn(LEDGER_FUNCTION, { timeout: Duration.minutes(2), memorySize: 256, description: 'Batch ledger: one run per batch' }).bindWarehouse(
+      warehouse.cluster,
+      warehouse.databaseName,
+    );
+
+    const definition = new PipelineDefinition(this, 'Definition', {
+      functions: this.functions,
+      ledger: this.ledger,
+      ...(props.steps ? { steps: props.steps } : {}),
+      ...(props.largeInputs ? { largeInputs: props.largeInputs } : {}),
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      role: new ManagedPolicyRole(this, 'StateMachineRole', { assumedBy: new ServicePrincipal('states.amazonaws.com') }),
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(definition.start),
+      timeout: Duration.hours(6),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'StateMachineLogs', { retention: logRetention, encryptionKey: storage.key, removalPolicy: teardown.removalPolicy }),
+        level: LogLevel.ALL,
+        // Execution data is the small RunState (keys, counts), but error causes may quote input; keep it out of logs.
+        includeExecutionData: false,
+      },
+    });
+
+    this.failedAlarm = new Alarm(this, 'ExecutionsFailed', {
+      alarmDescription: 'A pipeline run failed: see the RunFailed state of the execution and pipeline_runs.error',
+      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.alarmTopic = props.alarmTopic ?? new Topic(this, 'Alarms', { masterKey: props.storage.key, enforceSSL: true, displayName: 'Health warehouse pipeline alarms' });
+    this.failedAlarm.addAlarmAction(new SnsAction(this.alarmTopic));
+
+    this.trigger = props.trigger === false ? undefined : new BatchTrigger(this, 'Trigger', { bucket: storage.landing, stateMachine: this.stateMachine });
+  }
+}
+
+function importBuckets(scope: Construct, storage: PipelineStorage): PipelineStorage & Record<BucketRole, IBucket> {
+  const bucket = (role: BucketRole): IBucket =>
+    Bucket.fromBucketAttributes(scope, `${role}Bucket`, { bucketName: storage.bucketNames[role], encryptionKey: storage.key });
+  return { ...storage, landing: bucket('landing'), clean: bucket('clean'), quarantine: bucket('quarantine'), published: bucket('published') };
+}
