@@ -12,8 +12,9 @@ export interface CsvSink {
 }
 
 export function openCsvSink(store: BlobStore, key: string, columns: readonly string[]): CsvSink {
-  // A large buffer: fewer drain waits per row (each one is a trip through the event loop).
-  const csv = stringify({ header: true, columns: [...columns], eof: true, highWaterMark: 1 << 20 });
+  // The writable side counts rows (object mode): a few hundred rows between drains keeps the event
+  // loop trips rare and memory flat. (A byte-sized number here would buffer a million rows.)
+  const csv = stringify({ header: true, columns: [...columns], eof: true, writableHighWaterMark: 512 });
   const stored = store.put(key, csv, 'text/csv');
   let failure: unknown;
   stored.catch((e: unknown) => {

@@ -2,10 +2,14 @@
 // transaction (is_local = true), so they never leak into another run on a pooled connection.
 import type { Sql } from '../../ports.js';
 
+/** Sort memory for the batch's window functions and grouping sets: the default 4 MB spills to disk. */
+const BATCH_WORK_MEM = '256MB';
+
 export async function setRunContext(tx: Sql, runId: string, asOf: string, appUser = 'pipeline'): Promise<void> {
   await tx.query(
-    "select set_config('pipeline.run_id', $1, true), set_config('pipeline.as_of', $2, true), set_config('pipeline.app_user', $3, true)",
-    [runId, asOf, appUser],
+    `select set_config('pipeline.run_id', $1, true), set_config('pipeline.as_of', $2, true),
+            set_config('pipeline.app_user', $3, true), set_config('work_mem', $4, true)`,
+    [runId, asOf, appUser, BATCH_WORK_MEM],
   );
 }
 
