@@ -28,6 +28,8 @@ export const anonymize: Step = async (deps, state) => {
     costWithPrivacy: createRowNoise(key, deps.config.privacy),
     asOf: state.asOf,
   };
+  // The notice goes first, so a quarantine file never exists without it, even after a failed run.
+  await deps.quarantine.put(quarantineNoticeKey(state.runId), quarantineNotice(state.runId), 'text/plain');
   const quarantine = openCsvSink(deps.quarantine, quarantineKey(state.runId), QUARANTINE_COLUMNS);
   const counts = {} as Record<Entity, EntityCounts>;
   const extraColumns: AnonymizeOutput['extraColumns'] = {};
@@ -123,6 +125,23 @@ function checkedHeader(entity: Entity, header: string[], where: string): string[
   }
   return extra;
 }
+
+/** Beside each quarantine file: what it holds and how it must be handled (see PRIVACY.md). */
+const quarantineNoticeKey = (runId: string): string => quarantineKey(runId).replace(/[^/]+$/, 'README.txt');
+
+const quarantineNotice = (runId: string): string =>
+  [
+    `Quarantine for run ${runId}`,
+    '',
+    'RESTRICTED: quarantine.csv in this folder holds RAW, IDENTIFIABLE input rows (names, phone numbers,',
+    'addresses, dates of birth, record ids) exactly as they arrived, with the reason each was rejected.',
+    'They were never pseudonymised. Treat this folder like the landing store:',
+    '- access only for the data engineers who fix and resubmit rejected rows; every access is logged;',
+    '- short retention: delete after the batch is corrected or at the bucket lifecycle (days, not months);',
+    '- never copy these rows into the warehouse, tickets, chat or logs.',
+    'See PRIVACY.md, "Landing and quarantine".',
+    '',
+  ].join('\n');
 
 const joinReasons = (issues: RowIssue[]): string => issues.map((i) => i.reason).join('; ');
 

@@ -2,14 +2,15 @@
 // epsilon spent written to the budget ledger. One release per run: running the step again for the
 // same run republishes that release and spends nothing.
 import { buildRelease } from '../core/publish/build-release.js';
+import type { ReleaseSnapshot } from '../core/publish/release-snapshot.js';
 import { planRelease } from '../core/privacy/budget.js';
 import type { BudgetLedgerEntry, PublishedSnapshot } from '../core/published-snapshot.js';
 import type { Sql } from '../ports.js';
 import type { PrivatizeOutput, Step, StepDeps } from './run-state.js';
-import { queryTrueAggregates } from './io/aggregate-query.js';
+import { queryReleaseDomains, queryTrueAggregates } from './io/aggregate-query.js';
 import { dashboardKey, latestDashboardKey, latestSnapshotKey, snapshotKey } from './io/keys.js';
 import { renderDashboard } from '../core/dashboard/render-dashboard.js';
-import { measureKAnonymity, QUASI_IDENTIFIERS } from './io/k-anonymity-query.js';
+import { measureKAnonymity, QUASI_IDENTIFIERS, type KAnonymity } from './io/k-anonymity-query.js';
 import { audit, setRunContext } from './io/session.js';
 
 export const privatize: Step = async (deps, state) => {
@@ -20,29 +21,30 @@ export const privatize: Step = async (deps, state) => {
 
   const snapshot = await warehouse.transaction(async (tx) => {
     await setRunContext(tx, state.runId, state.asOf);
-    const existing = await tx.query<{ snapshot: PublishedSnapshot | string }>('select snapshot from published_releases where release_id = $1', [releaseId]);
-    if (existing[0]) return parseJson<PublishedSnapshot>(existing[0].snapshot);
+    const existing = await tx.query<{ snapshot: ReleaseSnapshot | string }>('select snapshot from published_releases where release_id = $1', [releaseId]);
+    if (existing[0]) return { snap: parseJson<ReleaseSnapshot>(existing[0].snapshot), latest: await isLatest(tx, releaseId) };
 
     deps.progress.start('privatize');
+    // Refuse before reading any data: a release over the budget publishes nothing.
+    const ledger = await readLedger(tx);
+    const plan = planRelease(ledger, cfg.epsilonPerRelease, cfg.epsilonTotal);
     const k = await measureKAnonymity(tx, cfg.k);
     await tx.query(
       `insert into k_anonymity_measurements (run_id, quasi_identifiers, smallest_k, classes, classes_below_k, k)
        values ($1, $2::text[], $3, $4, $5, $6)`,
       [state.runId, `{${QUASI_IDENTIFIERS.join(',')}}`, k.smallestK, k.classes, k.classesBelowK, cfg.k],
     );
-    const ledger = await readLedger(tx);
-    const plan = planRelease(ledger, cfg.epsilonPerRelease, cfg.epsilonTotal);
-    const cells = await queryTrueAggregates(tx, cfg.costClamp, cfg.maxVisitsPerPatient);
-    const release = buildRelease({ cells, config: cfg, bits: deps.random });
+    const domains = await queryReleaseDomains(tx, state.asOf);
+    const cells = await queryTrueAggregates(tx, { costClamp: cfg.costClamp, maxVisitsPerPatient: cfg.maxVisitsPerPatient });
+    const release = buildRelease({ cells, domains, config: cfg, bits: deps.random });
     const releasedAt = new Date(deps.now()).toISOString();
     const entry: BudgetLedgerEntry = { releaseId, runId: state.runId, releasedAt, epsilon: cfg.epsilonPerRelease, cumulative: plan.cumulative };
-    const months = release.tables.find((t) => t.name === 'by_month')?.cells.map((c) => c.key['month'] ?? '').filter(Boolean).sort() ?? [];
-    const snap: PublishedSnapshot = {
+    const snap: ReleaseSnapshot = {
       version: 1,
       releaseId,
       runId: state.runId,
       releasedAt,
-      period: { from: months[0] ? `${months[0]}-01` : state.asOf, to: state.asOf },
+      period: { from: `${domains.month[0] ?? state.asOf.slice(0, 7)}-01`, to: state.asOf },
       kpis: release.kpis,
       privacy: {
         mechanism: cfg.noNoise ? 'none (test mode: exact values)' : 'discrete Laplace (geometric), bounded contributions',
@@ -54,9 +56,13 @@ export const privatize: Step = async (deps, state) => {
         maxVisitsPerPatient: cfg.maxVisitsPerPatient,
         k: cfg.k,
         smallestK: k.smallestK,
-        suppressed: release.suppressed,
+        suppressed: [...release.suppressed, ...kAnonymityNotes(k, cfg.k)],
         ledger: [...ledger, entry],
         noNoise: cfg.noNoise,
+        unit: 'patient',
+        delta: 0,
+        budget: release.budget,
+        kAnonymity: { quasiIdentifiers: [...QUASI_IDENTIFIERS], ...k, k: cfg.k },
       },
       tables: release.tables,
     };
@@ -68,19 +74,21 @@ export const privatize: Step = async (deps, state) => {
     await tx.query('insert into published_releases (release_id, released_at, snapshot) values ($1, $2, $3::jsonb)', [releaseId, releasedAt, JSON.stringify(snap)]);
     await audit(tx, 'PUBLISH', 'published_cells', snap.tables.reduce((n, t) => n + t.cells.length, 0), { releaseId, epsilon: cfg.epsilonPerRelease });
     deps.progress.done('privatize', `epsilon ${cfg.epsilonPerRelease} spent, ${plan.remaining} left`);
-    return snap;
+    return { snap, latest: true };
   });
 
-  const key = await publishSnapshot(deps, snapshot);
-  const dashboard = await publishDashboard(deps, snapshot);
+  // Rerunning an older run republishes its own files but never moves latest/ back to it.
+  const key = await publishSnapshot(deps, snapshot.snap, snapshot.latest);
+  const dashboard = await publishDashboard(deps, snapshot.snap, snapshot.latest);
+  const snap = snapshot.snap;
   const privatized: PrivatizeOutput = {
     releaseId,
-    epsilonSpent: snapshot.privacy.epsilonRelease,
-    epsilonTotal: snapshot.privacy.epsilonTotal,
-    epsilonRemaining: snapshot.privacy.epsilonRemaining,
+    epsilonSpent: snap.privacy.epsilonRelease,
+    epsilonTotal: snap.privacy.epsilonTotal,
+    epsilonRemaining: snap.privacy.epsilonRemaining,
     snapshot: key,
     ...(dashboard && { dashboard }),
-    smallestK: snapshot.privacy.smallestK,
+    smallestK: snap.privacy.smallestK,
     ms: deps.now() - started,
   };
   return { ...state, privatized };
@@ -112,21 +120,42 @@ async function insertCells(sql: Sql, snap: PublishedSnapshot): Promise<void> {
   );
 }
 
-async function publishSnapshot(deps: StepDeps, snap: PublishedSnapshot): Promise<string> {
+async function publishSnapshot(deps: StepDeps, snap: PublishedSnapshot, latest: boolean): Promise<string> {
   const body = JSON.stringify(snap, null, 2) + '\n';
   const key = snapshotKey(snap.releaseId);
   await deps.published.put(key, body, 'application/json');
-  await deps.published.put(latestSnapshotKey, body, 'application/json');
+  if (latest) await deps.published.put(latestSnapshotKey, body, 'application/json');
   return key;
 }
 
 /** The same page beside the snapshot, and as latest/, which `npm run dashboard` serves. */
-async function publishDashboard(deps: StepDeps, snap: PublishedSnapshot): Promise<string | undefined> {
+async function publishDashboard(deps: StepDeps, snap: PublishedSnapshot, latest: boolean): Promise<string | undefined> {
   if (!deps.dashboardAssets) return undefined;
   const html = renderDashboard(snap, deps.dashboardAssets());
   await deps.published.put(dashboardKey(snap.releaseId), html, 'text/html');
+  if (!latest) return dashboardKey(snap.releaseId);
   await deps.published.put(latestDashboardKey, html, 'text/html');
   return latestDashboardKey;
+}
+
+async function isLatest(sql: Sql, releaseId: string): Promise<boolean> {
+  const [row] = await sql.query<{ release_id: string }>('select release_id from privacy_budget_ledger order by released_at desc, release_id desc limit 1');
+  return row?.release_id === releaseId;
+}
+
+/**
+ * What the snapshot says about k-anonymity. The published tables are aggregates over one patient
+ * attribute at a time (age group, gender or state), never over the quasi-identifier combination, so
+ * no equivalence class is published and nothing needs generalising; the measurement is recorded so a
+ * reviewer can see how identifiable the warehouse itself is.
+ */
+function kAnonymityNotes(m: KAnonymity, k: number): string[] {
+  const qi = QUASI_IDENTIFIERS.join(', ');
+  if (m.classes === 0) return [`k-anonymity: no current patients to measure over (${qi})`];
+  const below = m.classesBelowK > 0
+    ? `${m.classesBelowK} of ${m.classes} classes are below k = ${k}; none is published: no released table combines these quasi-identifiers (each patient-attribute table has one of age group, gender or state)`
+    : `all ${m.classes} classes have at least k = ${k} patients`;
+  return [`k-anonymity: smallest class over (${qi}) in the warehouse has ${m.smallestK} patient(s); ${below}`];
 }
 
 const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);

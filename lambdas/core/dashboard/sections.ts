@@ -46,7 +46,7 @@ export const SECTIONS: readonly SectionDef[] = [
   {
     id: 'age-groups',
     title: 'Age groups',
-    description: 'Visits and distinct patients per age band at the time of the visit.',
+    description: 'Visits and distinct patients per age group (each patient counted in their current age group).',
     table: 'by_age_group',
     chart: 'bar',
     order: 'leading-number',

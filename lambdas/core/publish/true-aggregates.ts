@@ -1,5 +1,8 @@
-// Shapes of the exact aggregates the warehouse computes before any noise. Contributions are already
-// bounded: at most maxVisitsPerPatient visits per patient, each cost clamped to [0, costClamp].
+// Shapes of the exact aggregates the warehouse computes before any noise, and the key domains of the
+// published tables. Contributions are already bounded: at most maxVisitsPerPatient visits per patient,
+// each cost clamped to [0, costClamp]. Patient attributes come from the patient's CURRENT version, so
+// in a table keyed only by patient attributes each patient falls in exactly one cell.
+import { DIAGNOSES } from '../generate/catalog.js';
 
 export const PUBLISHED_TABLES = {
   by_age_group: ['age_group'],
@@ -13,8 +16,19 @@ export const PUBLISHED_TABLES = {
 
 export type PublishedTableName = keyof typeof PUBLISHED_TABLES;
 
+/** Aggregates computed for the release but never published themselves (they feed a KPI). */
+export const INTERNAL_TABLES = {
+  /** Distinct patients per provider: the "active providers" KPI counts providers with >= k (noisy) patients. */
+  by_provider: ['provider_id'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type InternalTableName = keyof typeof INTERNAL_TABLES;
+
+/** Tables whose keys are attributes of the patient only: one cell per patient, so distinct patients have sensitivity 1. */
+export const PATIENT_KEYED_TABLES: ReadonlySet<PublishedTableName> = new Set(['by_age_group', 'by_gender', 'by_state']);
+
 export interface TrueCell {
-  table: PublishedTableName | 'total';
+  table: PublishedTableName | InternalTableName | 'total';
   key: Record<string, string>;
   visits: number;
   patients: number;
@@ -22,8 +36,54 @@ export interface TrueCell {
   providers: number;
 }
 
-/** Keys every release shows whether or not the data has them, so their presence reveals nothing. */
+/** The label of the pooled cell for values outside a fixed vocabulary (an unknown state or diagnosis). */
+export const OTHER = 'Other';
+
+/** USPS codes of the 50 states and DC. Territories and anything else are pooled into OTHER. */
+export const US_STATES: readonly string[] = [
+  'AK', 'AL', 'AR', 'AZ', 'CA', 'CO', 'CT', 'DC', 'DE', 'FL', 'GA', 'HI', 'IA', 'ID', 'IL', 'IN', 'KS',
+  'KY', 'LA', 'MA', 'MD', 'ME', 'MI', 'MN', 'MO', 'MS', 'MT', 'NC', 'ND', 'NE', 'NH', 'NJ', 'NM', 'NV',
+  'NY', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VA', 'VT', 'WA', 'WI', 'WV', 'WY',
+];
+
+/**
+ * The published diagnosis vocabulary. It is fixed in code, not read from the data, so listing its
+ * values reveals nothing about any patient; diagnoses outside it are pooled into OTHER. Extend it to
+ * publish more diagnoses.
+ */
+export const DIAGNOSIS_VOCABULARY: readonly string[] = DIAGNOSES.map((d) => d.name);
+
+/**
+ * Keys every release lists whether or not the data has them, so their presence reveals nothing
+ * (a suppressed one reads null). Specialty and month domains are added per release (see ReleaseDomains).
+ */
 export const PUBLIC_DOMAINS: Partial<Record<string, readonly string[]>> = {
   age_group: ['0-17', '18-34', '35-49', '50-64', '65+'],
   gender: ['Female', 'Male', 'Other', 'Unknown'],
+  state: [...US_STATES, OTHER],
+  diagnosis: [...DIAGNOSIS_VOCABULARY, OTHER],
 };
+
+/** Domains that depend on the release but not on any patient. */
+export interface ReleaseDomains {
+  /** Specialties of the providers in dim_providers (the roster is not patient data). */
+  specialty: readonly string[];
+  /** Months of the reporting window (YYYY-MM), from the batch date alone. */
+  month: readonly string[];
+  /** Provider ids of the roster, for the active-providers KPI (never published). */
+  provider: readonly string[];
+}
+
+/** Months published in the trend: this many calendar months ending with the batch date's month. */
+export const REPORTING_MONTHS = 36;
+
+/** The REPORTING_MONTHS months (YYYY-MM, ascending) ending with asOf's month. Pure: depends on asOf only. */
+export function reportingMonths(asOf: string, months = REPORTING_MONTHS): string[] {
+  const [y, m] = asOf.split('-').map(Number) as [number, number];
+  const end = y * 12 + (m - 1);
+  const out: string[] = [];
+  for (let i = end - months + 1; i <= end; i++) {
+    out.push(`${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+  }
+  return out;
+}

@@ -15,7 +15,8 @@ const keyFrom = (seed: string): Uint8Array => {
 };
 const KEY = keyFrom('row-noise-key');
 const OTHER_KEY = keyFrom('another-key');
-const cfg: PrivacyConfig = { ...defaultConfig.privacy, noNoise: false };
+// The cases below are written for a clamp of 5000 USD (the default was 5000 when they were written).
+const cfg: PrivacyConfig = { ...defaultConfig.privacy, costClamp: 5000, noNoise: false };
 const rowIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `visit-${i.toString().padStart(7, '0')}`);
 
 describe('Function: perRowNoise', () => {

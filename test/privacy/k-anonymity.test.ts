@@ -1,0 +1,110 @@
+// On crafted warehouse contents with a known smallest equivalence class: the SQL measurement over
+// current dim_patients, the contribution-bounded aggregates that use each patient's CURRENT version,
+// and what privatize records about both.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReleaseSnapshot } from '../../lambdas/core/publish/release-snapshot.js';
+import { migrate, privatize } from '../../lambdas/steps/index.js';
+import { queryTrueAggregates } from '../../lambdas/steps/io/aggregate-query.js';
+import { measureKAnonymity } from '../../lambdas/steps/io/k-anonymity-query.js';
+import type { LocalDeps } from '../../local/pipeline/local-deps.js';
+import { DATABASES, type TestDatabase } from '../helpers/databases.js';
+import { testDeps } from '../helpers/run-pipeline.js';
+
+// Current classes over (age_band, gender, zip3, state): a = 6 patients, b = 2 (the smallest), c = 5.
+// Patient b1 also has an OLD version in a class of its own, which must not count; a1 has 8 visits.
+const CRAFT = `
+insert into dim_providers (provider_id, provider_name, specialty, run_id)
+values ('PR1', 'Dr. One', 'Cardiology', 'crafted'), ('PR2', 'Dr. Two', 'Pediatrics', 'crafted');
+
+insert into dim_patients (patient_id, anonymized_name, age_group, age_band, gender, zip3, state, valid_from, valid_to, is_current, run_id)
+select 'a' || i, 'x', '18-34', '30-34', 'Female', '941', 'CA', date '2025-06-01', null::date, true, 'crafted' from generate_series(1, 6) as i
+union all
+select 'b' || i, 'x', '35-49', '40-44', 'Male', '100', 'NY', date '2025-06-01', null, true, 'crafted' from generate_series(1, 2) as i
+union all
+select 'c' || i, 'x', '50-64', '60-64', 'Female', '606', 'IL', date '2025-06-01', null, true, 'crafted' from generate_series(1, 5) as i
+union all
+select 'b1', 'x', '18-34', '30-34', 'Male', '900', 'CA', date '2024-01-01', date '2025-06-01', false, 'old';
+
+-- One visit per patient on its current version, two more for b1 on its old version, seven more for a1.
+insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id)
+select 'v-' || p.patient_id, p.patient_key, r.provider_key, date '2025-11-15', 'Follow-up', 'Asthma', 'Spirometry', 100, 100, 'crafted'
+from dim_patients as p, dim_providers as r where p.is_current and r.provider_id = 'PR1'
+union all
+select 'v-old-' || i, p.patient_key, r.provider_key, date '2024-05-01', 'Follow-up', 'Asthma', 'Spirometry', 9000, 9000, 'old'
+from dim_patients as p, dim_providers as r, generate_series(1, 2) as i where p.patient_id = 'b1' and not p.is_current and r.provider_id = 'PR2'
+union all
+select 'v-a1-' || i, p.patient_key, r.provider_key, date '2025-12-01', 'Follow-up', 'Asthma', 'Spirometry', 100, 100, 'crafted'
+from dim_patients as p, dim_providers as r, generate_series(1, 7) as i where p.patient_id = 'a1' and p.is_current and r.provider_id = 'PR1';
+`;
+
+describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) => {
+  let db: TestDatabase;
+  let deps: LocalDeps;
+
+  beforeAll(async () => {
+    db = await kind.create();
+    deps = testDeps(db, { config: { privacy: { noNoise: true } } });
+    const warehouse = await deps.warehouse();
+    await migrate(warehouse, deps.sql);
+    await warehouse.script(CRAFT);
+  });
+  afterAll(async () => {
+    await deps.close();
+    await db.drop();
+  });
+
+  it('measures the smallest class over current patients only', async () => {
+    // Act
+    const k = await measureKAnonymity(await deps.warehouse(), 5);
+
+    // Assess
+    expect(k).toEqual({ smallestK: 2, classes: 3, classesBelowK: 1 });
+  });
+
+  it("puts every visit under the patient's current attributes, at most maxVisitsPerPatient per patient", async () => {
+    // Act
+    const cells = await queryTrueAggregates(await deps.warehouse(), { costClamp: 2000, maxVisitsPerPatient: 5 });
+    const get = (table: string, key: Record<string, string>) =>
+      cells.find((c) => c.table === table && JSON.stringify(c.key) === JSON.stringify(key));
+
+    // Assess: b1's old visits count under 35-49 / NY (current), not 18-34 / CA (old); a1 keeps 5 of 8.
+    expect(get('by_age_group', { age_group: '35-49' })).toMatchObject({ visits: 4, patients: 2 });
+    expect(get('by_age_group', { age_group: '18-34' })).toMatchObject({ visits: 10, patients: 6 });
+    expect(get('by_state', { state: 'NY' })).toMatchObject({ visits: 4, patients: 2 });
+    expect(get('by_state', { state: 'CA' })).toMatchObject({ visits: 10, patients: 6 });
+    const byAge = cells.filter((c) => c.table === 'by_age_group');
+    expect(byAge.reduce((n, c) => n + c.patients, 0)).toBe(13); // each patient in exactly one cell
+    expect(get('total', {})).toMatchObject({ visits: 19, patients: 13 });
+    // Costs clamped at 2000: b1's two 9000 visits add 2 * 2000.
+    expect(get('by_state', { state: 'NY' })?.sumCents).toBe((2 * 100 + 2 * 2000) * 100);
+    expect(get('by_provider', { provider_id: 'PR2' })).toMatchObject({ patients: 1 });
+  });
+
+  it('records the measurement in k_anonymity_measurements and the snapshot, and publishes no class below k', async () => {
+    // Act
+    const state = await privatize(deps, { runId: 'crafted', batchPrefix: 'batches/crafted/', asOf: '2025-12-31' });
+    const warehouse = await deps.warehouse();
+    const [row] = await warehouse.query<{ smallest_k: number; classes: number; classes_below_k: number; k: number }>(
+      'select smallest_k, classes, classes_below_k, k from k_anonymity_measurements where run_id = $1',
+      ['crafted'],
+    );
+    const [stored] = await warehouse.query<{ snapshot: ReleaseSnapshot | string }>('select snapshot from published_releases');
+    const snap = (typeof stored?.snapshot === 'string' ? JSON.parse(stored.snapshot) : stored?.snapshot) as ReleaseSnapshot;
+
+    // Assess
+    expect(state.privatized?.smallestK).toBe(2);
+    expect(row).toEqual({ smallest_k: 2, classes: 3, classes_below_k: 1, k: 5 });
+    expect(snap.privacy.kAnonymity).toEqual({ quasiIdentifiers: ['age_band', 'gender', 'zip3', 'state'], smallestK: 2, classes: 3, classesBelowK: 1, k: 5 });
+    expect(snap.privacy.suppressed).toContain(
+      'k-anonymity: smallest class over (age_band, gender, zip3, state) in the warehouse has 2 patient(s); 1 of 3 classes are below k = 5; none is published: no released table combines these quasi-identifiers (each patient-attribute table has one of age group, gender or state)',
+    );
+    // The two-patient group is suppressed wherever it would appear on its own.
+    const cell = (table: string, key: Record<string, string>) =>
+      snap.tables.find((t) => t.name === table)?.cells.find((c) => JSON.stringify(c.key) === JSON.stringify(key));
+    expect(cell('by_age_group', { age_group: '35-49' })).toMatchObject({ visits: null, patients: null, suppressed: true });
+    expect(cell('by_state', { state: 'NY' })).toMatchObject({ visits: null, patients: null, suppressed: true });
+    expect(cell('by_state', { state: 'CA' })).toMatchObject({ visits: 10, patients: 6, suppressed: false });
+    expect(snap.privacy.suppressed).toContain('by_state: NY (noisy patient count below 5)');
+    expect(snap.privacy).toMatchObject({ unit: 'patient', delta: 0 });
+  });
+});
