@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'DATA_TEST_FAILED'
   | 'BUDGET_EXCEEDED'
   | 'BAD_CONFIG'
-  | 'DUPLICATE_BATCH';
+  | 'DUPLICATE_BATCH'
+  | 'AUDIT_CHAIN_BROKEN';
 
 export class PipelineError extends Error {
   override readonly name = 'PipelineError';

@@ -97,6 +97,7 @@ function runCounts(state: RunState): Record<string, unknown> {
   return {
     anonymized: state.anonymized?.counts,
     staged: state.loaded?.staged,
+    warehouseQuarantined: state.transformed?.quarantined,
     tables: state.transformed?.tables,
     releaseId: state.privatized?.releaseId,
   };

@@ -1,13 +1,13 @@
 // Step 4: the SQL models in dependency order (staging views -> dimensions -> partitioned fact), then
 // the data tests, all in one transaction: a failing test leaves the warehouse as it was.
-import { describeDataTest, orderModels } from '../core/models/order-models.js';
+import { orderModels } from '../core/models/order-models.js';
 import { PipelineError } from '../core/errors.js';
 import type { Sql, SqlFile } from '../ports.js';
 import { ENTITIES, type Entity, type Step, type TransformOutput } from './run-state.js';
+import { evaluateDataTests } from './io/data-tests.js';
 import { audit, setRunContext } from './io/session.js';
 
 const COUNTED_TABLES = ['staging_patients', 'staging_providers', 'staging_visits', 'dim_patients', 'dim_providers', 'fact_visits'];
-const SAMPLE_KEYS = 5;
 
 export const transform: Step = async (deps, state) => {
   const started = deps.now();
@@ -39,12 +39,7 @@ export const transform: Step = async (deps, state) => {
 
 /** Runs every data test; any that returns rows fails the run with a report naming test, table and keys. */
 export async function runDataTests(sql: Sql, tests: readonly SqlFile[]): Promise<{ name: string; failures: number }[]> {
-  const results: { name: string; failures: number; table: string; description: string; sample: string[] }[] = [];
-  for (const file of tests) {
-    const meta = describeDataTest(file);
-    const rows = await sql.query<{ key: unknown }>(file.sql);
-    results.push({ ...meta, failures: rows.length, sample: rows.slice(0, SAMPLE_KEYS).map((r) => String(r.key)) });
-  }
+  const results = await evaluateDataTests(sql, tests);
   const failed = results.filter((r) => r.failures > 0);
   if (failed.length) {
     const report = failed

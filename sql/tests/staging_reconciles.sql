@@ -3,5 +3,5 @@ select s.visit_id as key from staging_visits as s
 where not exists (select 1 from fact_visits as f where f.visit_id = s.visit_id)
   and not exists (
     select 1 from quarantine_rows as q
-    where q.run_id = current_setting('pipeline.run_id') and q.entity = 'visits' and q.source_line = s.source_line
+    where q.run_id = s.run_id and q.entity = 'visits' and q.source_line = s.source_line
   );

@@ -1,0 +1,11 @@
+-- test: versions close in order (valid_to set exactly when not current, never before valid_from, no overlap); table: dim_patients
+select d.patient_id || ' (key ' || d.patient_key || ')' as key from dim_patients as d
+where (d.is_current and d.valid_to is not null)
+   or (not d.is_current and d.valid_to is null)
+   or d.valid_to < d.valid_from
+   or exists (
+     select 1 from dim_patients as o
+     where o.patient_id = d.patient_id and o.patient_key <> d.patient_key
+       and o.valid_from < coalesce(d.valid_to, 'infinity'::date)
+       and d.valid_from < coalesce(o.valid_to, 'infinity'::date)
+   );

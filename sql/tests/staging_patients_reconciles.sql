@@ -1,0 +1,12 @@
+-- test: every staged patient is the current version in dim_patients or quarantined; table: staging_patients
+select s.patient_id || ' (line ' || s.source_line || ')' as key from staging_patients as s
+where not exists (
+    select 1 from dim_patients as d
+    where d.patient_id = s.patient_id and d.is_current
+      and (d.anonymized_name, d.age_group, d.age_band, d.gender, d.zip3, d.state)
+        = (s.anonymized_name, s.age_group, s.age_band, s.gender, s.zip3, s.state)
+  )
+  and not exists (
+    select 1 from quarantine_rows as q
+    where q.run_id = s.run_id and q.entity = 'patients' and q.source_line = s.source_line
+  );
