@@ -83,9 +83,10 @@ create index if not exists fact_visits_patient_key_idx on fact_visits (patient_k
 create index if not exists fact_visits_provider_key_idx on fact_visits (provider_key);
 create index if not exists fact_visits_visit_date_idx on fact_visits (visit_date);
 
--- One yearly partition per year that arrives; no year is hard-coded.
+-- One yearly partition per year that arrives; no year is hard-coded. Security definer so that the
+-- pipeline role, which does not own fact_visits, can still add partitions to it.
 create or replace function ensure_fact_partition(year integer) returns text
-language plpgsql as $$
+language plpgsql security definer set search_path = public, pg_temp as $$
 declare
   part text := format('fact_visits_y%s', year);
 begin

@@ -25,21 +25,8 @@ revoke execute on all functions in schema public from public;
 alter default privileges in schema public revoke execute on functions from public;
 grant usage on schema public to hw_pipeline, hw_analyst, hw_auditor;
 
--- Partitions are created during transform by whoever runs it; as a definer function the partition
--- gets the owner of fact_visits (creating a partition requires owning the parent).
-create or replace function ensure_fact_partition(year integer) returns text
-language plpgsql security definer set search_path = public, pg_temp as $$
-declare
-  part text := format('fact_visits_y%s', year);
-begin
-  if to_regclass(part) is null then
-    execute format(
-      'create table %I partition of fact_visits for values from (%L) to (%L)',
-      part, make_date(year, 1, 1), make_date(year + 1, 1, 1));
-  end if;
-  return part;
-end;
-$$;
+-- ensure_fact_partition (001) is a security definer function: the partition gets the owner of
+-- fact_visits (creating a partition requires owning the parent), whoever runs the transform.
 revoke execute on function ensure_fact_partition(integer) from public;
 
 -- The pipeline: the staging, star schema, quarantine, run bookkeeping and published layer.

@@ -45,3 +45,13 @@ export async function runPipeline(db: TestDatabase, input: RunInput, o: TestRunO
     await deps.close();
   }
 }
+
+/** One query against a test database, on a connection opened and closed for it. */
+export async function queryDb<T extends Record<string, unknown>>(db: TestDatabase, sql: string, params: unknown[] = []): Promise<T[]> {
+  const deps = testDeps(db);
+  try {
+    return await (await deps.warehouse()).query<T>(sql, params);
+  } finally {
+    await deps.close();
+  }
+}

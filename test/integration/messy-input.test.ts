@@ -9,7 +9,7 @@ import type { RunState } from '../../lambdas/steps/run-state.js';
 import { quarantineKey } from '../../lambdas/steps/io/keys.js';
 import { summarise } from '../../local/pipeline/summary.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { runPipeline, testDeps } from '../helpers/run-pipeline.js';
+import { runPipeline, testDeps, queryDb } from '../helpers/run-pipeline.js';
 
 const INPUT = join(import.meta.dirname, '../fixtures/messy-export');
 
@@ -22,14 +22,7 @@ describe.each(DATABASES)('Pipeline on a messy export, on $name', (kind) => {
   });
   afterAll(() => db.drop());
 
-  const query = async <T extends Record<string, unknown>>(sql: string): Promise<T[]> => {
-    const deps = testDeps(db);
-    try {
-      return await (await deps.warehouse()).query<T>(sql);
-    } finally {
-      await deps.close();
-    }
-  };
+  const query = <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) => queryDb<T>(db, sql, params);
 
   it('reconciles every entity and reports the extra column', () => {
     const s = summarise(state, { warehouse: kind.name, files: {}, totalMs: 0 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunState } from '../../lambdas/steps/run-state.js';
 import { summarise } from '../../local/pipeline/summary.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { generatedInput, runPipeline, testDeps } from '../helpers/run-pipeline.js';
+import { generatedInput, runPipeline, testDeps, queryDb } from '../helpers/run-pipeline.js';
 
 const PATIENTS = 400;
 const PROVIDERS = 12;
@@ -22,14 +22,7 @@ describe.each(DATABASES)('Pipeline on $name', (kind) => {
   });
   afterAll(() => db.drop());
 
-  const query = async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> => {
-    const deps = testDeps(db);
-    try {
-      return await (await deps.warehouse()).query<T>(sql, params);
-    } finally {
-      await deps.close();
-    }
-  };
+  const query = <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) => queryDb<T>(db, sql, params);
 
   it('accounts for every input row: read = loaded + quarantined, per entity', () => {
     const summary = summarise(state, { warehouse: kind.name, files: {}, totalMs: 0 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestSnapshotKey } from '../../lambdas/steps/io/keys.js';
 import { localPaths } from '../../local/pipeline/local-deps.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { generatedInput, runPipeline, testDeps, type TestRunOptions } from '../helpers/run-pipeline.js';
+import { generatedInput, runPipeline, testDeps, type TestRunOptions, queryDb } from '../helpers/run-pipeline.js';
 
 const PATIENTS = 40;
 const PROVIDERS = 4;
@@ -23,14 +23,7 @@ describe.each(DATABASES)('Privacy budget on $name', (kind) => {
   });
   afterAll(() => db.drop());
 
-  const query = async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> => {
-    const deps = testDeps(db);
-    try {
-      return await (await deps.warehouse()).query<T>(sql, params);
-    } finally {
-      await deps.close();
-    }
-  };
+  const query = <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) => queryDb<T>(db, sql, params);
   const ledger = () =>
     query<{ run_id: string; epsilon: string; cumulative: string }>('select run_id, epsilon::text, cumulative::text from privacy_budget_ledger order by cumulative');
   const published = async () => {
