@@ -7,7 +7,7 @@ import { applyLedger, memoryBatchLedger, type BatchLedger, type LedgerEvent } fr
 import { toStateMachineError } from '../../lambdas/handlers/lambda-errors.js';
 import { LEDGER_FUNCTION, isStepName, type StepName } from '../../lambdas/handlers/step-names.js';
 import type { RunInput, RunState } from '../../lambdas/steps/run-state.js';
-import { functionOfArn } from './synthesize.js';
+import { functionOfArn } from './local-arn.js';
 
 export type LocalStep = (state: RunState) => Promise<RunState>;
 export type LocalSteps = Partial<Record<StepName, LocalStep>>;

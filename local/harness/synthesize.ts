@@ -6,11 +6,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { buildPipelineApp, type PipelineAppProps } from '../../infra/pipeline-app.js';
-
-export const LOCAL_ARN_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:';
-
-/** The function name (step or 'ledger') a local Lambda ARN stands for, or undefined. */
-export const functionOfArn = (arn: string): string | undefined => (arn.startsWith(LOCAL_ARN_PREFIX) ? arn.slice(LOCAL_ARN_PREFIX.length) : undefined);
+import { LOCAL_ARN_PREFIX } from './local-arn.js';
 
 export type HarnessAppProps = Pick<PipelineAppProps, 'steps' | 'largeInputs'>;
 

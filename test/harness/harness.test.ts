@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../../lambdas/core/errors.js';
 import { memoryBatchLedger } from '../../lambdas/handlers/batch-ledger.js';
 import type { RunInput, RunState } from '../../lambdas/steps/run-state.js';
-import { runLocalStateMachine, runPipelineLocally, synthesizeDefinition, type LocalSteps } from '../../local/harness/index.js';
+import { runLocalStateMachine, runPipelineLocally, type LocalSteps } from '../../local/harness/index.js';
+import { synthesizeDefinition } from '../../local/harness/synthesize.js';
 
 const input: RunInput = { runId: 'run-1', batchPrefix: 'batches/b1/', asOf: '2025-06-30' };
 const recordingSteps = (calls: string[] = []): LocalSteps => {
