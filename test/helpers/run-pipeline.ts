@@ -1,6 +1,6 @@
 // Runs the whole offline pipeline against a test database, the way `npm run simulate` does.
 import { defaultConfig, type PipelineConfig } from '../../lambdas/core/config.js';
-import { silentLogger, silentProgress } from '../../lambdas/ports.js';
+import { silentLogger, silentProgress, type Warehouse } from '../../lambdas/ports.js';
 import type { RunInput, RunState } from '../../lambdas/steps/run-state.js';
 import { buildLocalDeps, type LocalDeps } from '../../local/pipeline/local-deps.js';
 import { runLocal } from '../../local/pipeline/run-local.js';
@@ -46,12 +46,16 @@ export async function runPipeline(db: TestDatabase, input: RunInput, o: TestRunO
   }
 }
 
-/** One query against a test database, on a connection opened and closed for it. */
-export async function queryDb<T extends Record<string, unknown>>(db: TestDatabase, sql: string, params: unknown[] = []): Promise<T[]> {
+/** Opens the warehouse of a test database for a few statements, closing it after. */
+export async function withTestWarehouse<T>(db: TestDatabase, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
   const deps = testDeps(db);
   try {
-    return await (await deps.warehouse()).query<T>(sql, params);
+    return await fn(await deps.warehouse());
   } finally {
     await deps.close();
   }
 }
+
+/** One query against a test database, on a connection opened and closed for it. */
+export const queryDb = <T extends Record<string, unknown>>(db: TestDatabase, sql: string, params: unknown[] = []): Promise<T[]> =>
+  withTestWarehouse(db, (wh) => wh.query<T>(sql, params));

@@ -9,7 +9,7 @@ import type { RunState } from '../../lambdas/steps/run-state.js';
 import { quarantineKey } from '../../lambdas/steps/io/keys.js';
 import { summarise } from '../../local/pipeline/summary.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { runPipeline, testDeps, queryDb } from '../helpers/run-pipeline.js';
+import { queryDb, runPipeline, testDeps } from '../helpers/run-pipeline.js';
 
 const INPUT = join(import.meta.dirname, '../fixtures/messy-export');
 

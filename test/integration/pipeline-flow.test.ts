@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunState } from '../../lambdas/steps/run-state.js';
 import { summarise } from '../../local/pipeline/summary.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { generatedInput, runPipeline, testDeps, queryDb } from '../helpers/run-pipeline.js';
+import { generatedInput, queryDb, runPipeline } from '../helpers/run-pipeline.js';
 
 const PATIENTS = 400;
 const PROVIDERS = 12;

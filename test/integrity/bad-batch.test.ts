@@ -12,7 +12,7 @@ import { summarise } from '../../local/pipeline/summary.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
 import { runPipeline, testDeps } from '../helpers/run-pipeline.js';
 import { BAD_BATCH, badBatchWith } from './support/landing.js';
-import { queryTest } from './support/warehouse.js';
+import { queryDb } from './support/warehouse.js';
 
 const RUN = { runId: 'bad-batch', batchPrefix: '', asOf: '2025-12-31' };
 const NO_NOISE = { privacy: { noNoise: true } };
@@ -47,7 +47,7 @@ describe.each(DATABASES)('Bad batch on $name', (kind) => {
   });
 
   it('quarantines duplicates and unknown references in the warehouse, naming the line', async () => {
-    const rows = await queryTest<{ entity: string; source_line: number; record_key: string; reason: string }>(
+    const rows = await queryDb<{ entity: string; source_line: number; record_key: string; reason: string }>(
       db,
       'select entity, source_line, record_key, reason from quarantine_rows where run_id = $1 order by entity, source_line',
       [RUN.runId],
@@ -70,7 +70,7 @@ describe.each(DATABASES)('Bad batch on $name', (kind) => {
       patients: { read: 20, loaded: 16, quarantinedOnRead: 3, quarantinedInWarehouse: 1, reconciles: true },
       visits: { read: 40, loaded: 30, quarantinedOnRead: 6, quarantinedInWarehouse: 4, reconciles: true },
     });
-    const [run] = await queryTest<{ status: string; counts: unknown }>(db, 'select status, counts from pipeline_runs where run_id = $1', [RUN.runId]);
+    const [run] = await queryDb<{ status: string; counts: unknown }>(db, 'select status, counts from pipeline_runs where run_id = $1', [RUN.runId]);
     const counts = (typeof run!.counts === 'string' ? JSON.parse(run!.counts) : run!.counts) as Record<string, Record<string, unknown>>;
     expect(run!.status).toBe('succeeded');
     expect(counts['anonymized']).toEqual({
@@ -79,7 +79,7 @@ describe.each(DATABASES)('Bad batch on $name', (kind) => {
       visits: { read: 40, clean: 34, quarantined: 6 },
     });
     expect(counts['staged']).toEqual({ providers: 7, patients: 17, visits: 34 });
-    const [loaded] = await queryTest<Record<string, number>>(
+    const [loaded] = await queryDb<Record<string, number>>(
       db,
       `select (select count(*) from dim_providers where run_id = $1)::int as providers,
               (select count(*) from dim_patients where run_id = $1)::int as patients,
@@ -87,7 +87,7 @@ describe.each(DATABASES)('Bad batch on $name', (kind) => {
       [RUN.runId],
     );
     const inWarehouseQuarantine = Object.fromEntries(
-      (await queryTest<{ entity: string; n: number }>(db, 'select entity, count(*)::int as n from quarantine_rows where run_id = $1 group by entity', [RUN.runId]))
+      (await queryDb<{ entity: string; n: number }>(db, 'select entity, count(*)::int as n from quarantine_rows where run_id = $1 group by entity', [RUN.runId]))
         .map((r) => [r.entity, r.n]),
     );
     // staged (= clean) rows end in the star schema or in the warehouse's quarantine
@@ -98,11 +98,11 @@ describe.each(DATABASES)('Bad batch on $name', (kind) => {
   });
 
   it('stores injection strings as plain text and keeps every table', async () => {
-    const visits = await queryTest<{ diagnosis: string }>(db, "select diagnosis from fact_visits where diagnosis like '%--' order by diagnosis");
+    const visits = await queryDb<{ diagnosis: string }>(db, "select diagnosis from fact_visits where diagnosis like '%--' order by diagnosis");
     expect(visits.map((v) => v.diagnosis)).toEqual(["'); drop table fact_visits; --", "x', 1); delete from audit_log; --"]);
-    const [provider] = await queryTest<{ provider_name: string }>(db, "select provider_name from dim_providers where provider_id = 'PR-3'");
+    const [provider] = await queryDb<{ provider_name: string }>(db, "select provider_name from dim_providers where provider_id = 'PR-3'");
     expect(provider!.provider_name).toBe("Dr. O'Hara; DELETE FROM dim_providers; --");
-    const [left] = await queryTest<{ tables: number; visits: number; entries: number }>(
+    const [left] = await queryDb<{ tables: number; visits: number; entries: number }>(
       db,
       `select (select count(*) from pg_class where relname in ('fact_visits', 'dim_patients', 'dim_providers', 'audit_log'))::int as tables,
               (select count(*) from fact_visits)::int as visits,
@@ -137,7 +137,7 @@ describe.each(DATABASES)('Batches that must load nothing, on $name', (kind) => {
   });
 
   it('left nothing staged or loaded, and recorded each run as failed', async () => {
-    const [n] = await queryTest<Record<string, number>>(
+    const [n] = await queryDb<Record<string, number>>(
       db,
       `select (select count(*) from staging_patients)::int + (select count(*) from staging_providers)::int
                 + (select count(*) from staging_visits)::int as staged,
@@ -146,7 +146,7 @@ describe.each(DATABASES)('Batches that must load nothing, on $name', (kind) => {
               (select count(*) from audit_log)::int as audit_entries`,
     );
     expect(n).toEqual({ staged: 0, loaded: 0, audit_entries: 0 });
-    const runs = await queryTest<{ run_id: string; status: string }>(db, 'select run_id, status from pipeline_runs order by run_id');
+    const runs = await queryDb<{ run_id: string; status: string }>(db, 'select run_id, status from pipeline_runs order by run_id');
     expect(runs).toEqual([
       { run_id: 'empty-file', status: 'failed' },
       { run_id: 'over-threshold', status: 'failed' },

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
 import { generatedInput, runPipeline } from '../helpers/run-pipeline.js';
-import { queryTest, withTestWarehouse } from './support/warehouse.js';
+import { queryDb, withTestWarehouse } from './support/warehouse.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -38,17 +38,17 @@ describe('Integrity CLIs on PGlite', () => {
   });
 
   it('retention --dry-run prints the plan and changes nothing', async () => {
-    const before = await queryTest<{ n: number }>(db, 'select count(*)::int as n from fact_visits');
+    const before = await queryDb<{ n: number }>(db, 'select count(*)::int as n from fact_visits');
     const run = await cli('retention.ts', [...dir(), '--as-of', '2031-06-30', '--years', '7', '--audit-days', '30', '--dry-run']);
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/fact partitions: keep 7 years before 2031-06-30 \(cutoff 2024-06-30\)\n {2}would detach fact_visits_y\d{4}/);
     expect(run.out).toMatch(/audit log: keep 30 days .* would archive and remove \d+ entries/);
     expect(run.out).toContain('(dry run: nothing changed)');
-    expect(await queryTest<{ n: number }>(db, 'select count(*)::int as n from fact_visits')).toEqual(before);
+    expect(await queryDb<{ n: number }>(db, 'select count(*)::int as n from fact_visits')).toEqual(before);
   });
 
   it('dq exits 1 naming the failing test; audit:verify exits 1 at a changed entry', async () => {
-    await queryTest(db, "update dim_providers set specialty = '' where provider_key = (select min(provider_key) from dim_providers)");
+    await queryDb(db, "update dim_providers set specialty = '' where provider_key = (select min(provider_key) from dim_providers)");
     await withTestWarehouse(db, (wh) => wh.script(`begin;
       alter table audit_log disable trigger audit_log_append_only;
       update audit_log set app_user = 'mallory' where chain_seq = 2;

@@ -2,10 +2,10 @@
 // sane values.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { generatedInput, runPipeline } from '../helpers/run-pipeline.js';
-import { openTestWarehouse } from './support/warehouse.js';
+import { describe, expect, it } from 'vitest';
+import { DATABASES } from '../helpers/databases.js';
+import { generatedInput } from '../helpers/run-pipeline.js';
+import { useRunWarehouse } from './support/warehouse.js';
 
 const QUERIES = join(import.meta.dirname, '../../sql/queries');
 const PATIENTS = 40;
@@ -82,19 +82,7 @@ const EXPECTED: Record<string, { columns: string[]; check: (rows: Rows) => void 
 };
 
 describe.each(DATABASES)('Query packs on $name', (kind) => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await kind.create();
-    await runPipeline(db, generatedInput(PATIENTS, PROVIDERS, 3), { config: { privacy: { noNoise: true } } });
-  });
-  let session: ReturnType<typeof openTestWarehouse>;
-  beforeAll(() => {
-    session = openTestWarehouse(db);
-  });
-  afterAll(async () => {
-    await session.close();
-    await db.drop();
-  });
+  const session = useRunWarehouse(kind, generatedInput(PATIENTS, PROVIDERS, 3));
 
   it('has an expectation for every query file', async () => {
     const files = (await readdir(QUERIES)).filter((f) => f.endsWith('.sql')).sort();

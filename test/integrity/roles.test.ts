@@ -2,11 +2,11 @@
 // functions and the published layer, auditors read the audit log, the pipeline writes but cannot
 // touch the audit log except through write_audit. Runs on PGlite too: roles and privileges behave
 // the same there (one cluster, one database).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../lambdas/ports.js';
-import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { generatedInput, runPipeline } from '../helpers/run-pipeline.js';
-import { errorOf, openTestWarehouse } from './support/warehouse.js';
+import { DATABASES } from '../helpers/databases.js';
+import { generatedInput } from '../helpers/run-pipeline.js';
+import { errorOf, useRunWarehouse } from './support/warehouse.js';
 
 const DENIED = /permission denied/;
 
@@ -25,19 +25,7 @@ const allowed = (results: Record<string, string>) => Object.entries(results).fil
 const notDenied = (results: Record<string, string>) => Object.entries(results).filter(([, e]) => !DENIED.test(e));
 
 describe.each(DATABASES)('Roles on $name', (kind) => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await kind.create();
-    await runPipeline(db, generatedInput(20, 4, 5), { config: { privacy: { noNoise: true } } });
-  });
-  let session: ReturnType<typeof openTestWarehouse>;
-  beforeAll(() => {
-    session = openTestWarehouse(db);
-  });
-  afterAll(async () => {
-    await session.close();
-    await db.drop();
-  });
+  const session = useRunWarehouse(kind, generatedInput(20, 4, 5));
 
   it('lets an analyst use the audited functions and the published layer', async () => {
     const wh = await session.warehouse();

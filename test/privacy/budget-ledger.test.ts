@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestSnapshotKey } from '../../lambdas/steps/io/keys.js';
 import { localPaths } from '../../local/pipeline/local-deps.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { generatedInput, runPipeline, testDeps, type TestRunOptions, queryDb } from '../helpers/run-pipeline.js';
+import { generatedInput, queryDb, runPipeline, type TestRunOptions } from '../helpers/run-pipeline.js';
 
 const PATIENTS = 40;
 const PROVIDERS = 4;

@@ -1,19 +1,11 @@
-// Opens the warehouse of a test database for a few statements, closing it after.
+// Warehouse helpers for the integrity tests.
 import type { Warehouse } from '../../../lambdas/ports.js';
-import type { TestDatabase } from '../../helpers/databases.js';
-import { testDeps } from '../../helpers/run-pipeline.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { RunInput } from '../../../lambdas/steps/run-state.js';
+import type { DatabaseKind, TestDatabase } from '../../helpers/databases.js';
+import { runPipeline, testDeps } from '../../helpers/run-pipeline.js';
 
-export async function withTestWarehouse<T>(db: TestDatabase, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
-  const deps = testDeps(db);
-  try {
-    return await fn(await deps.warehouse());
-  } finally {
-    await deps.close();
-  }
-}
-
-export const queryTest = <T extends Record<string, unknown>>(db: TestDatabase, sql: string, params: unknown[] = []): Promise<T[]> =>
-  withTestWarehouse(db, (wh) => wh.query<T>(sql, params));
+export { queryDb, withTestWarehouse } from '../../helpers/run-pipeline.js';
 
 /** The error message of a statement expected to fail, or 'no error'. */
 export async function errorOf(wh: Warehouse, sql: string): Promise<string> {
@@ -29,4 +21,23 @@ export async function errorOf(wh: Warehouse, sql: string): Promise<string> {
 export function openTestWarehouse(db: TestDatabase): { warehouse: () => Promise<Warehouse>; close: () => Promise<void> } {
   const deps = testDeps(db);
   return { warehouse: deps.warehouse, close: deps.close };
+}
+
+/**
+ * For a describe block: a fresh database of `kind` with one pipeline run of `input` (no noise), and one
+ * warehouse connection kept open for the block's tests.
+ */
+export function useRunWarehouse(kind: DatabaseKind, input: RunInput): { warehouse: () => Promise<Warehouse> } {
+  let db: TestDatabase;
+  let session: ReturnType<typeof openTestWarehouse>;
+  beforeAll(async () => {
+    db = await kind.create();
+    await runPipeline(db, input, { config: { privacy: { noNoise: true } } });
+    session = openTestWarehouse(db);
+  });
+  afterAll(async () => {
+    await session.close();
+    await db.drop();
+  });
+  return { warehouse: () => session.warehouse() };
 }
