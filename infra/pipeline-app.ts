@@ -1,7 +1,7 @@
 // Builds the whole CDK app from plain, validated settings. Used by infra/app.ts (cdk synth / deploy),
 // by the infra tests and by the offline harness (which skips bundling).
 import { App, Tags, type Environment } from 'aws-cdk-lib';
-import type { StepName } from '../lambdas/handlers/step-names.js';
+import type { StepName } from '../lambdas/steps/step-names.js';
 import { acknowledgeFindings } from './acknowledgements.js';
 import type { LargeInputsOptions } from './constructs/pipeline-state-machine.js';
 import { applyNag } from './nag.js';

@@ -40,7 +40,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DUPLICATE_BATCH_ERROR, TRANSIENT_ERROR } from '../../lambdas/handlers/lambda-errors.js';
-import { STEP_NAMES, type StepName } from '../../lambdas/handlers/step-names.js';
+import { STEP_NAMES, type StepName } from '../../lambdas/steps/step-names.js';
 
 /** Errors retried on every task. */
 export const RETRIED_ERRORS = [

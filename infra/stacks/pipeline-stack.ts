@@ -14,7 +14,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import type { Construct } from 'constructs';
 import { ENV, type BucketRole } from '../../lambdas/config.js';
 import type { PipelineConfig } from '../../lambdas/core/config.js';
-import { LEDGER_FUNCTION, STEP_NAMES, type StepName } from '../../lambdas/handlers/step-names.js';
+import { LEDGER_FUNCTION, STEP_NAMES, type StepName } from '../../lambdas/steps/step-names.js';
 import { BatchTrigger } from '../constructs/batch-trigger.js';
 import { PipelineDefinition, type LargeInputsOptions } from '../constructs/pipeline-state-machine.js';
 import { PipelineFunction } from '../constructs/pipeline-function.js';

@@ -1,7 +1,7 @@
 // Lambda entry for the batch ledger (register / complete / fail), called by the state machine.
 import { readLambdaSettings } from '../config.js';
 import type { RunState } from '../steps/run-state.js';
-import { applyLedger, sqlBatchLedger, type LedgerEvent } from './batch-ledger.js';
+import { applyLedger, sqlBatchLedger, type LedgerEvent } from '../steps/batch-ledger.js';
 import { dataApiWarehouse } from './deps.js';
 import { toStateMachineError } from './lambda-errors.js';
 

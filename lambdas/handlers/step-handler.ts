@@ -3,7 +3,7 @@ import { readLambdaSettings } from '../config.js';
 import type { RunState, Step } from '../steps/run-state.js';
 import { buildDeps } from './deps.js';
 import { toStateMachineError } from './lambda-errors.js';
-import type { StepName } from './step-names.js';
+import type { StepName } from '../steps/step-names.js';
 
 export type StepHandler = (event: RunState) => Promise<RunState>;
 

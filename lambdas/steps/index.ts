@@ -4,10 +4,10 @@ import { generate } from './generate.js';
 import { load } from './load.js';
 import { privatize } from './privatize.js';
 import type { Step } from './run-state.js';
+import type { StepName } from './step-names.js';
 import { transform } from './transform.js';
 
-export const STEP_NAMES = ['generate', 'anonymize', 'load', 'transform', 'privatize'] as const;
-export type StepName = (typeof STEP_NAMES)[number];
+export { STEP_NAMES, type StepName } from './step-names.js';
 
 export const steps: Record<StepName, Step> = { generate, anonymize, load, transform, privatize };
 

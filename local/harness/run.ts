@@ -3,9 +3,9 @@
 // Catch behave as in the cloud (only the retry pauses are shortened).
 import '../polyfills.js';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { applyLedger, memoryBatchLedger, type BatchLedger, type LedgerEvent } from '../../lambdas/handlers/batch-ledger.js';
+import { applyLedger, memoryBatchLedger, type BatchLedger, type LedgerEvent } from '../../lambdas/steps/batch-ledger.js';
 import { toStateMachineError } from '../../lambdas/handlers/lambda-errors.js';
-import { LEDGER_FUNCTION, isStepName, type StepName } from '../../lambdas/handlers/step-names.js';
+import { LEDGER_FUNCTION, isStepName, type StepName } from '../../lambdas/steps/step-names.js';
 import type { RunInput, RunState } from '../../lambdas/steps/run-state.js';
 import { functionOfArn } from './local-arn.js';
 

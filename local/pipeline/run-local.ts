@@ -1,7 +1,7 @@
 // One offline run: migrate the warehouse (as a deploy would), then execute the state machine the CDK
 // app synthesizes, its Lambda tasks mapped to the steps in this process and its batch ledger in the
 // warehouse, so the offline run and the cloud run cannot drift apart.
-import { sqlBatchLedger } from '../../lambdas/handlers/batch-ledger.js';
+import { sqlBatchLedger } from '../../lambdas/steps/batch-ledger.js';
 import { PipelineError } from '../../lambdas/core/errors.js';
 import { migrate, steps, STEP_NAMES, type StepName } from '../../lambdas/steps/index.js';
 import type { RunInput, RunState } from '../../lambdas/steps/run-state.js';

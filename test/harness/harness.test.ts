@@ -1,7 +1,7 @@
 // The offline harness runs the definition the CDK app synthesizes, so changing the app changes the run.
 import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../../lambdas/core/errors.js';
-import { memoryBatchLedger } from '../../lambdas/handlers/batch-ledger.js';
+import { memoryBatchLedger } from '../../lambdas/steps/batch-ledger.js';
 import type { RunInput, RunState } from '../../lambdas/steps/run-state.js';
 import { runLocalStateMachine, runPipelineLocally, type LocalSteps } from '../../local/harness/index.js';
 import { synthesizeDefinition } from '../../local/harness/synthesize.js';

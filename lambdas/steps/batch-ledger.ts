@@ -7,7 +7,7 @@
 // The same code runs on Aurora (Data API), Postgres and PGlite; the harness has an in-memory twin.
 import { PipelineError } from '../core/errors.js';
 import type { Sql } from '../ports.js';
-import type { RunState } from '../steps/run-state.js';
+import type { RunState } from './run-state.js';
 
 export interface BatchLedger {
   register(state: RunState): Promise<void>;
