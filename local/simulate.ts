@@ -14,7 +14,8 @@ import { terminalProgress } from './cli/terminal-progress.js';
 import { buildLocalDeps, localPaths } from './pipeline/local-deps.js';
 import { generatedRunId, inputRunId } from './pipeline/run-id.js';
 import { runLocal } from './pipeline/run-local.js';
-import { renderSummary, summarise } from './pipeline/summary.js';
+import { runOutcome } from './pipeline/run-outcome.js';
+import { renderSummary, summarise, unreconciled } from './pipeline/summary.js';
 
 const DEFAULT_GENERATED_AS_OF = '2025-12-31';
 
@@ -45,6 +46,12 @@ async function simulate(o: SimulateOptions): Promise<void> {
   if (!o.json) process.stderr.write(`Run ${input.runId} on ${deps.describeWarehouse()}\n`);
   try {
     const final = await runLocal(deps, input);
+    const outcome = runOutcome(final);
+    if (outcome.kind === 'already-loaded') {
+      if (o.json) console.log(JSON.stringify({ runId: input.runId, status: 'already-loaded', message: outcome.message, warehouse: deps.describeWarehouse() }));
+      else console.log(`\n${outcome.message}\n  Nothing was read, loaded or published. To load these files again into a fresh warehouse, use --fresh or another --dir.`);
+      return;
+    }
     const summary = summarise(final, {
       warehouse: deps.describeWarehouse(),
       totalMs: Date.now() - started,
@@ -57,6 +64,10 @@ async function simulate(o: SimulateOptions): Promise<void> {
     });
     if (o.json) console.log(JSON.stringify(summary));
     else console.log('\n' + renderSummary(summary) + `\n\n  query it: npm run query -- "select count(*) from get_fact_visits()"${o.databaseUrl ? ' --database-url URL' : ''}`);
+    const lost = unreconciled(summary);
+    if (lost.length) {
+      throw new PipelineError('COUNTS_DO_NOT_RECONCILE', `run ${input.runId}: counts do not reconcile for ${lost.join(', ')} (see the summary above)`, 'report it with the summary; the warehouse holds what the summary says');
+    }
   } finally {
     await deps.close();
   }
@@ -67,8 +78,9 @@ async function planInput(o: SimulateOptions): Promise<RunInput> {
     const dir = resolve(o.input);
     const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
     if (!isDir) throw new PipelineError('BLOB_NOT_FOUND', `--input ${dir} is not a folder`, SIMULATE_USAGE);
-    const asOf = o.asOf ?? new Date().toISOString().slice(0, 10);
-    return { runId: await inputRunId(dir, asOf), batchPrefix: '', asOf };
+    // The batch is its files (and an explicit --as-of); today is only the default date, not identity.
+    const runId = await inputRunId(dir, o.asOf);
+    return { runId, batchKey: runId, batchPrefix: '', asOf: o.asOf ?? new Date().toISOString().slice(0, 10) };
   }
   const asOf = o.asOf ?? DEFAULT_GENERATED_AS_OF;
   const runId = generatedRunId({ ...o, asOf });

@@ -15,6 +15,7 @@ import { batchRunId, completeBatches } from './pipeline/batch-watcher.js';
 import { buildLocalDeps, localPaths } from './pipeline/local-deps.js';
 import { runLocal } from './pipeline/run-local.js';
 import { migrate } from '../lambdas/steps/index.js';
+import { runOutcome } from './pipeline/run-outcome.js';
 import { renderSummary, summarise } from './pipeline/summary.js';
 
 const USAGE = `usage: npm run watch -- [--dir DIR] [--database-url URL] [--interval MS] [--once]
@@ -56,7 +57,9 @@ runCli(async () => {
         const started = Date.now();
         try {
           const final = await runLocal(deps, input);
-          console.log(renderSummary(summarise(final, { warehouse: deps.describeWarehouse(), files: {}, totalMs: Date.now() - started })) + '\n');
+          const outcome = runOutcome(final);
+          if (outcome.kind === 'already-loaded') console.log(`batch ${batchPrefix}: ${outcome.message}\n`);
+          else console.log(renderSummary(summarise(final, { warehouse: deps.describeWarehouse(), files: {}, totalMs: Date.now() - started })) + '\n');
         } catch (e) {
           // One bad batch must not stop the watcher: report it and keep watching.
           console.error(`batch ${batchPrefix} failed: ${isPipelineError(e) ? e.describe() : (e as Error).message}`);

@@ -11,6 +11,9 @@ export type ErrorCode =
   | 'BUDGET_EXCEEDED'
   | 'BAD_CONFIG'
   | 'DUPLICATE_BATCH'
+  | 'COUNTS_DO_NOT_RECONCILE'
+  | 'EMPTY_BATCH'
+  | 'WAREHOUSE_BUSY'
   | 'AUDIT_CHAIN_BROKEN';
 
 export class PipelineError extends Error {

@@ -12,7 +12,7 @@ const TRANSIENT_AWS_ERRORS = new Set(['SlowDown', 'ThrottlingException', 'Reques
 
 export function toStateMachineError(e: unknown): Error {
   if (isPipelineError(e)) {
-    const name = e.code === 'DB_UNREACHABLE' ? TRANSIENT_ERROR : e.code === 'DUPLICATE_BATCH' ? DUPLICATE_BATCH_ERROR : 'PipelineError';
+    const name = e.code === 'DB_UNREACHABLE' || e.code === 'WAREHOUSE_BUSY' ? TRANSIENT_ERROR : e.code === 'DUPLICATE_BATCH' ? DUPLICATE_BATCH_ERROR : 'PipelineError';
     return named(name, `${e.code}: ${e.describe()}`, e);
   }
   const err = e instanceof Error ? e : new Error(String(e));

@@ -45,6 +45,7 @@ export const anonymize: Step = async (deps, state) => {
     await quarantine.close();
   }
   assertRejectShare(counts, deps.config.maxRejectedShare, describe(deps.quarantine, quarantineKey(state.runId)));
+  assertNotEmpty(counts, files, deps);
   const anonymized: AnonymizeOutput = {
     clean,
     quarantine: quarantineKey(state.runId),
@@ -144,6 +145,16 @@ const quarantineNotice = (runId: string): string =>
   ].join('\n');
 
 const joinReasons = (issues: RowIssue[]): string => issues.map((i) => i.reason).join('; ');
+
+/** A batch with no rows at all would load nothing and publish the same release again: never a success. */
+function assertNotEmpty(counts: Record<Entity, EntityCounts>, files: Record<Entity, string>, deps: StepDeps): void {
+  if (ENTITIES.some((e) => counts[e].read > 0)) return;
+  throw new PipelineError(
+    'EMPTY_BATCH',
+    `the batch has no rows: ${ENTITIES.map((e) => describe(deps.landing, files[e])).join(', ')} hold only their headers`,
+    'check that the export wrote its rows, then drop the batch again',
+  );
+}
 
 function assertRejectShare(counts: Record<Entity, EntityCounts>, maxShare: number, where: string): void {
   for (const entity of ENTITIES) {

@@ -1,5 +1,6 @@
 // Step 3: the clean files into the staging tables with COPY, in one transaction per batch: either the
-// whole batch is staged or none of it.
+// whole batch is staged or none of it. Staging is shared by runs that overlap, so a load replaces only
+// its own run's rows (tagged with the run id from the run context) and never touches another run's.
 import { CLEAN_COLUMNS, STAGING_TABLES } from '../core/contract/clean-contract.js';
 import { PipelineError } from '../core/errors.js';
 import { ENTITIES, type Entity, type LoadOutput, type Step } from './run-state.js';
@@ -13,10 +14,12 @@ export const load: Step = async (deps, state) => {
   const staged = {} as Record<Entity, number>;
   await warehouse.transaction(async (tx) => {
     await setRunContext(tx, state.runId, state.asOf);
+    // A new load of this run makes its earlier transform (if any) stale: the transform must run again.
+    await tx.query(`delete from run_steps where run_id = $1 and step = 'transform'`, [state.runId]);
     for (const entity of ENTITIES) {
       const table = STAGING_TABLES[entity];
       deps.progress.start(`load ${entity}`);
-      await tx.query(`truncate table ${table}`);
+      await tx.query(`delete from ${table} where run_id = $1`, [state.runId]);
       staged[entity] = await tx.copyCsv(table, CLEAN_COLUMNS[entity], { store: deps.clean, key: anonymized.clean[entity] });
       if (staged[entity] !== anonymized.counts[entity].clean) {
         throw new PipelineError(

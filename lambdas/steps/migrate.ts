@@ -1,20 +1,30 @@
 // Applies sql/migrations in name order, each once, each in its own transaction. Used by the local
-// harness before a run and by the cloud's deploy-time custom resource.
+// harness before a run and by the cloud's deploy-time custom resource. Several processes may start
+// at once against one database (two `simulate` runs, a deploy during a run): they take turns, and
+// each re-checks what is applied once it has the turn, so every migration runs exactly once.
 import type { SqlSource, Warehouse } from '../ports.js';
+import { takeTurn } from './io/turn-lock.js';
+
+const turn = { now: () => Date.now(), pollMs: 250 };
 
 export async function migrate(warehouse: Warehouse, sql: SqlSource): Promise<string[]> {
-  await warehouse.script(
-    'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())',
-  );
+  await warehouse.transaction(async (tx) => {
+    await takeTurn(tx, 'migrate', turn);
+    await tx.script('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
+  });
   const done = new Set((await warehouse.query<{ name: string }>('select name from schema_migrations')).map((r) => r.name));
   const applied: string[] = [];
+  const isApplied = async (tx: Pick<Warehouse, 'query'>, name: string) =>
+    (await tx.query('select 1 from schema_migrations where name = $1', [name])).length > 0;
   for (const m of await sql.migrations()) {
     if (done.has(m.name)) continue;
     await warehouse.transaction(async (tx) => {
+      await takeTurn(tx, 'migrate', turn);
+      if (await isApplied(tx, m.name)) return;
       await tx.script(m.sql);
       await tx.query('insert into schema_migrations (name) values ($1)', [m.name]);
+      applied.push(m.name);
     });
-    applied.push(m.name);
   }
   return applied;
 }

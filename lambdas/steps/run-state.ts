@@ -15,6 +15,12 @@ export interface RunInput {
   batchPrefix: string;
   /** Reference date of the batch (YYYY-MM-DD): ages and "no future dates" are judged against it. */
   asOf: string;
+  /**
+   * What makes two runs the same batch in the batch ledger. @default batchPrefix (the cloud's batch
+   * folder). Offline --input runs use a digest of the files, so the same files are the same batch
+   * whatever day they run and wherever they sit.
+   */
+  batchKey?: string;
   /** When present, the generate step writes a synthetic batch first; a real drop omits it. */
   generate?: { patients: number; providers: number; seed: number; maxVisitsPerPatient?: number };
 }
@@ -51,6 +57,10 @@ export interface TransformOutput {
   tables: Record<string, number>;
   /** Rows the warehouse rejected (duplicates, unknown references), per entity. */
   quarantined: Record<Entity, number>;
+  /** Staged rows whose id the warehouse holds after the run (new or already there), counted by SQL. */
+  found: Record<Entity, number>;
+  /** Rows this run inserted: new patient versions, new or changed providers, new visits. */
+  added: Record<Entity, number>;
   partitions: string[];
   dataTests: { name: string; failures: number }[];
   ms: number;

@@ -1,13 +1,20 @@
 // Step 4: the SQL models in dependency order (staging views -> dimensions -> partitioned fact), then
-// the data tests, all in one transaction: a failing test leaves the warehouse as it was.
+// the data tests and the run's reconciliation, all in one transaction: a failure leaves the warehouse
+// as it was. Every model reads only this run's staging rows, and transforms of overlapping runs take
+// turns (a transaction-level lock, so a crashed run can never hold it), so batches never mix.
 import { orderModels } from '../core/models/order-models.js';
+import { reconcile, type EntityEvidence } from '../core/integrity/reconcile.js';
 import { PipelineError } from '../core/errors.js';
 import type { Sql, SqlFile } from '../ports.js';
-import { ENTITIES, type Entity, type Step, type TransformOutput } from './run-state.js';
+import { ENTITIES, type Entity, type RunState, type Step, type TransformOutput } from './run-state.js';
 import { evaluateDataTests } from './io/data-tests.js';
+import { clearRunStaging, queryRunEvidence, type WarehouseEvidence } from './io/run-evidence.js';
 import { audit, setRunContext } from './io/session.js';
+import { takeTurn } from './io/turn-lock.js';
 
-const COUNTED_TABLES = ['staging_patients', 'staging_providers', 'staging_visits', 'dim_patients', 'dim_providers', 'fact_visits'];
+const COUNTED_TABLES = ['dim_patients', 'dim_providers', 'fact_visits'];
+
+type Transformed = Omit<TransformOutput, 'partitions' | 'ms'>;
 
 export const transform: Step = async (deps, state) => {
   const started = deps.now();
@@ -16,6 +23,12 @@ export const transform: Step = async (deps, state) => {
   const tests = await deps.sql.dataTests();
   const result = await warehouse.transaction(async (tx) => {
     await setRunContext(tx, state.runId, state.asOf);
+    await takeTurn(tx, 'transform', deps);
+    // Already committed for this run (a retry after a lost response, a redrive): its staging rows are
+    // gone, so report what that commit recorded instead of transforming nothing.
+    const [done] = await tx.query<{ output: Transformed | string }>(`select output from run_steps where run_id = $1 and step = 'transform'`, [state.runId]);
+    if (done) return typeof done.output === 'string' ? (JSON.parse(done.output) as Transformed) : done.output;
+
     await tx.query('delete from quarantine_rows where run_id = $1', [state.runId]);
     for (const model of models) {
       deps.progress.start(`transform ${model.name}`);
@@ -23,10 +36,20 @@ export const transform: Step = async (deps, state) => {
       deps.progress.done(`transform ${model.name}`);
     }
     const dataTests = await runDataTests(tx, tests);
+    const evidence = await queryRunEvidence(tx, state.runId);
+    assertReconciles(state, evidence);
     const tables = await countTables(tx);
-    const quarantined = await quarantinedByEntity(tx, state.runId);
-    await audit(tx, 'TRANSFORM', 'fact_visits', tables['fact_visits'] ?? 0, { models: models.map((m) => m.name), quarantined });
-    return { dataTests, tables, quarantined };
+    const out: Transformed = {
+      dataTests,
+      tables,
+      quarantined: pick(evidence, 'quarantined'),
+      found: pick(evidence, 'found'),
+      added: pick(evidence, 'added'),
+    };
+    await audit(tx, 'TRANSFORM', 'fact_visits', out.added.visits, { models: models.map((m) => m.name), quarantined: out.quarantined, added: out.added });
+    await clearRunStaging(tx, state.runId);
+    await tx.query(`insert into run_steps (run_id, step, output) values ($1, 'transform', $2::jsonb)`, [state.runId, JSON.stringify(out)]);
+    return out;
   });
   const partitions = (
     await warehouse.query<{ name: string }>(
@@ -50,18 +73,28 @@ export async function runDataTests(sql: Sql, tests: readonly SqlFile[]): Promise
   return results.map(({ name, failures }) => ({ name, failures }));
 }
 
+/** The file counts (anonymize) against the database's counts (SQL): a lost row fails the run. */
+function assertReconciles(state: RunState, warehouse: Record<Entity, WarehouseEvidence>): void {
+  const counts = state.anonymized?.counts;
+  if (!counts) throw new PipelineError('BAD_INPUT', `run ${state.runId}: transform needs the anonymize step's counts`);
+  const evidence = Object.fromEntries(
+    ENTITIES.map((e) => [e, { read: counts[e].read, quarantinedOnRead: counts[e].quarantined, staged: warehouse[e].staged, found: warehouse[e].found, quarantinedInWarehouse: warehouse[e].quarantined }]),
+  ) as Record<Entity, EntityEvidence>;
+  const mismatches = reconcile(evidence);
+  if (mismatches.length) {
+    throw new PipelineError(
+      'COUNTS_DO_NOT_RECONCILE',
+      `run ${state.runId}: rows went missing between the input files and the warehouse; nothing was changed:\n${mismatches.map((m) => `  ${m.entity}: ${m.detail}`).join('\n')}`,
+      'load the batch again (the load replaces this run\'s staging rows); if it persists, report it with this message',
+    );
+  }
+}
+
+const pick = (evidence: Record<Entity, WarehouseEvidence>, field: keyof WarehouseEvidence): Record<Entity, number> =>
+  Object.fromEntries(ENTITIES.map((e) => [e, evidence[e][field]])) as Record<Entity, number>;
+
 async function countTables(sql: Sql): Promise<Record<string, number>> {
   const union = COUNTED_TABLES.map((t) => `select '${t}' as name, count(*)::bigint as n from ${t}`).join(' union all ');
   const rows = await sql.query<{ name: string; n: number }>(union);
   return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
-}
-
-async function quarantinedByEntity(sql: Sql, runId: string): Promise<Record<Entity, number>> {
-  const rows = await sql.query<{ entity: Entity; n: number }>(
-    'select entity, count(*)::bigint as n from quarantine_rows where run_id = $1 group by entity',
-    [runId],
-  );
-  const out = Object.fromEntries(ENTITIES.map((e) => [e, 0])) as Record<Entity, number>;
-  for (const r of rows) out[r.entity] = Number(r.n);
-  return out;
 }

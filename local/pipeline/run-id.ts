@@ -1,5 +1,6 @@
-// Run ids come from what the batch is, never from the clock: the same batch run again is the same
-// run, so a rerun resumes or repeats it idempotently and spends no new privacy budget.
+// Run ids come from what the batch is, never from the clock or the folder it sits in: the same batch
+// run again is the same run, so a rerun resumes it (or reports it already loaded) and spends no new
+// privacy budget.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -8,13 +9,19 @@ import { join } from 'node:path';
 export const generatedRunId = (o: { seed: number; patients: number; providers: number; maxVisits: number; asOf: string }): string =>
   `sim-s${o.seed}-p${o.patients}-r${o.providers}-v${o.maxVisits}-${o.asOf}`;
 
-/** A digest of every CSV and manifest in the folder, streamed. */
-export async function inputRunId(dir: string, asOf: string): Promise<string> {
+/**
+ * The identity of a folder of input files: a digest of every file in it (names and bytes, streamed;
+ * a manifest's asOf is inside it), plus the batch date when the user gave one explicitly, since that
+ * date changes what the batch loads. The day it runs and the folder's path are not part of it.
+ */
+export async function inputRunId(dir: string, explicitAsOf?: string): Promise<string> {
   const hash = createHash('sha256');
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.csv') || n === 'manifest.json').sort();
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
   for (const name of names) {
     hash.update(`${name}\0`);
     for await (const chunk of createReadStream(join(dir, name))) hash.update(chunk as Buffer);
+    hash.update('\0');
   }
-  return `input-${hash.digest('hex').slice(0, 12)}-${asOf}`;
+  return `input-${hash.digest('hex').slice(0, 16)}${explicitAsOf ? `-${explicitAsOf}` : ''}`;
 }

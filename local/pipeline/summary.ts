@@ -1,10 +1,16 @@
-// The run summary: per-entity reconciliation (rows in = loaded + quarantined), table counts, step
-// times, privacy budget. Pure: built from the final run state.
+// The run summary: per-entity reconciliation (rows read = rows found in the warehouse + quarantined),
+// table counts, step times, privacy budget. Pure: built from the final run state. "found" and the
+// warehouse's quarantine are counted by SQL in the transform, "read" by anonymize from the files, so
+// "reconciles" compares two independent counts and can fail.
+import { entityReconciles } from '../../lambdas/core/integrity/reconcile.js';
 import { ENTITIES, type Entity, type RunState } from '../../lambdas/steps/run-state.js';
 
 export interface EntitySummary {
   read: number;
+  /** Rows of the batch the warehouse holds after the run (new, or already there from an earlier batch). */
   loaded: number;
+  /** Of those, rows this run inserted (new patient versions, new or changed providers, new visits). */
+  added: number;
   quarantinedOnRead: number;
   quarantinedInWarehouse: number;
   reconciles: boolean;
@@ -32,8 +38,9 @@ export function summarise(state: RunState, extra: { warehouse: string; files: Re
       const read = a?.counts[e].read ?? 0;
       const onRead = a?.counts[e].quarantined ?? 0;
       const inWarehouse = t?.quarantined[e] ?? 0;
-      const loaded = (a?.counts[e].clean ?? 0) - inWarehouse;
-      return [e, { read, loaded, quarantinedOnRead: onRead, quarantinedInWarehouse: inWarehouse, reconciles: read === loaded + onRead + inWarehouse }];
+      const loaded = t?.found?.[e] ?? 0;
+      const counts = { read, loaded, added: t?.added?.[e] ?? 0, quarantinedOnRead: onRead, quarantinedInWarehouse: inWarehouse };
+      return [e, { ...counts, reconciles: entityReconciles({ ...counts, found: loaded }) }];
     }),
   ) as Record<Entity, EntitySummary>;
   const stepSeconds: Record<string, number> = {};
@@ -61,11 +68,12 @@ const round = (n: number): number => Math.round(n * 100) / 100;
 export function renderSummary(s: RunSummary): string {
   const pad = (v: string | number, n: number) => String(v).padStart(n);
   const lines = [`Run ${s.runId} succeeded in ${s.totalSeconds}s (warehouse: ${s.warehouse})`, ''];
-  lines.push(`  ${'entity'.padEnd(10)}${pad('read', 10)}${pad('loaded', 10)}${pad('quarantined', 13)}  reconciles`);
+  lines.push(`  ${'entity'.padEnd(10)}${pad('read', 10)}${pad('loaded', 10)}${pad('new', 10)}${pad('quarantined', 13)}  reconciles`);
   for (const [e, c] of Object.entries(s.entities)) {
     const q = c.quarantinedOnRead + c.quarantinedInWarehouse;
-    lines.push(`  ${e.padEnd(10)}${pad(c.read, 10)}${pad(c.loaded, 10)}${pad(q, 13)}  ${c.reconciles ? 'yes' : 'NO'}`);
+    lines.push(`  ${e.padEnd(10)}${pad(c.read, 10)}${pad(c.loaded, 10)}${pad(c.added, 10)}${pad(q, 13)}  ${c.reconciles ? 'yes' : 'NO'}`);
   }
+  lines.push(`  (loaded: in the warehouse after the run, counted there; new: inserted by this run)`);
   for (const [e, cols] of Object.entries(s.extraColumns)) lines.push(`  note: ${e} file has extra columns, ignored: ${cols.join(', ')}`);
   lines.push('', '  tables: ' + Object.entries(s.tables).map(([k, v]) => `${k}=${v}`).join(', '));
   lines.push(`  partitions: ${s.partitions.join(', ')}`);
@@ -77,3 +85,6 @@ export function renderSummary(s: RunSummary): string {
   for (const [k, v] of Object.entries(s.files)) lines.push(`  ${k}: ${v}`);
   return lines.join('\n');
 }
+
+/** Entities whose counts do not reconcile; a run with any must not report success. */
+export const unreconciled = (s: RunSummary): Entity[] => (Object.entries(s.entities) as [Entity, EntitySummary][]).filter(([, c]) => !c.reconciles).map(([e]) => e);

@@ -1,4 +1,4 @@
--- depends_on: stg_patients
+-- depends_on:
 -- Type 2 versioning: a patient whose attributes changed gets its current row closed and a new one.
 -- Unchanged patients are left alone, so loading the same batch twice changes nothing.
 update dim_patients as d

@@ -1,4 +1,4 @@
--- depends_on: stg_visits
+-- depends_on:
 -- Create the yearly partitions the batch needs before any fact row arrives.
 select ensure_fact_partition(y::integer)
-from (select distinct extract(year from visit_date) as y from staging_visits) as years;
+from (select distinct extract(year from visit_date) as y from staging_visits where run_id = pipeline_run_id()) as years;

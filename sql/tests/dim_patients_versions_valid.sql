@@ -1,6 +1,9 @@
 -- test: versions close in order (valid_to set exactly when not current, never before valid_from, no overlap); table: dim_patients
+-- Inside a run, the patients that run staged; on demand (npm run dq), every patient.
 select d.patient_id || ' (key ' || d.patient_key || ')' as key from dim_patients as d
-where (d.is_current and d.valid_to is not null)
+where (pipeline_run_id() is null
+       or d.patient_id in (select patient_id from staging_patients where run_id = pipeline_run_id()))
+  and ((d.is_current and d.valid_to is not null)
    or (not d.is_current and d.valid_to is null)
    or d.valid_to < d.valid_from
    or exists (
@@ -8,4 +11,4 @@ where (d.is_current and d.valid_to is not null)
      where o.patient_id = d.patient_id and o.patient_key <> d.patient_key
        and o.valid_from < coalesce(d.valid_to, 'infinity'::date)
        and d.valid_from < coalesce(o.valid_to, 'infinity'::date)
-   );
+   ));

@@ -29,7 +29,7 @@ describe('CLI: watch', () => {
     await writeFile(join(batch, 'manifest.json'), JSON.stringify({ asOf: '2025-12-31' }));
     const first = await watch(dir);
     expect(first.stdout).toContain('batches/drop-1/: run batch-drop-1');
-    expect(first.stdout).toMatch(/visits\s+6\s+4\s+2\s+yes/);
+    expect(first.stdout).toMatch(/visits\s+6\s+4\s+4\s+2\s+yes/);
 
     const second = await watch(dir);
     expect(second.stdout).not.toContain('run batch-drop-1');

@@ -27,9 +27,9 @@ describe.each(DATABASES)('Pipeline on a messy export, on $name', (kind) => {
   it('reconciles every entity and reports the extra column', () => {
     const s = summarise(state, { warehouse: kind.name, files: {}, totalMs: 0 });
     expect(s.entities).toEqual({
-      providers: { read: 2, loaded: 2, quarantinedOnRead: 0, quarantinedInWarehouse: 0, reconciles: true },
-      patients: { read: 5, loaded: 4, quarantinedOnRead: 1, quarantinedInWarehouse: 0, reconciles: true },
-      visits: { read: 6, loaded: 4, quarantinedOnRead: 1, quarantinedInWarehouse: 1, reconciles: true },
+      providers: { read: 2, loaded: 2, added: 2, quarantinedOnRead: 0, quarantinedInWarehouse: 0, reconciles: true },
+      patients: { read: 5, loaded: 4, added: 4, quarantinedOnRead: 1, quarantinedInWarehouse: 0, reconciles: true },
+      visits: { read: 6, loaded: 4, added: 4, quarantinedOnRead: 1, quarantinedInWarehouse: 1, reconciles: true },
     });
     expect(s.extraColumns).toEqual({ patients: ['insurance_plan'] });
   });

@@ -66,9 +66,9 @@ describe.each(DATABASES)('Bad batch on $name', (kind) => {
 
   it('reconciles read = loaded + quarantined per entity, in the run state and in pipeline_runs', async () => {
     expect(summarise(state, { warehouse: kind.name, files: {}, totalMs: 0 }).entities).toEqual({
-      providers: { read: 8, loaded: 6, quarantinedOnRead: 1, quarantinedInWarehouse: 1, reconciles: true },
-      patients: { read: 20, loaded: 16, quarantinedOnRead: 3, quarantinedInWarehouse: 1, reconciles: true },
-      visits: { read: 40, loaded: 30, quarantinedOnRead: 6, quarantinedInWarehouse: 4, reconciles: true },
+      providers: { read: 8, loaded: 6, added: 6, quarantinedOnRead: 1, quarantinedInWarehouse: 1, reconciles: true },
+      patients: { read: 20, loaded: 16, added: 16, quarantinedOnRead: 3, quarantinedInWarehouse: 1, reconciles: true },
+      visits: { read: 40, loaded: 30, added: 30, quarantinedOnRead: 6, quarantinedInWarehouse: 4, reconciles: true },
     });
     const [run] = await queryDb<{ status: string; counts: unknown }>(db, 'select status, counts from pipeline_runs where run_id = $1', [RUN.runId]);
     const counts = (typeof run!.counts === 'string' ? JSON.parse(run!.counts) : run!.counts) as Record<string, Record<string, unknown>>;

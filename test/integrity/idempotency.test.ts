@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlFile } from '../../lambdas/ports.js';
 import { anonymize, generate, load, migrate } from '../../lambdas/steps/index.js';
 import { runLocal } from '../../local/pipeline/run-local.js';
+import { runOutcome } from '../../local/pipeline/run-outcome.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
 import { generatedInput, runPipeline, testDeps } from '../helpers/run-pipeline.js';
 import { warehouseChecksum } from './support/checksum.js';
@@ -42,11 +43,13 @@ describe.each(DATABASES)('Idempotent runs on $name', (kind) => {
     expect(clean['fact_visits']).toMatch(/^[1-9]\d*:/);
   });
 
-  it('leaves every table unchanged when the same batch runs again', async () => {
-    await runPipeline(cleanDb, INPUT, OPTIONS);
+  it('reports a batch that already succeeded as already loaded, and changes nothing', async () => {
+    const { state } = await runPipeline(cleanDb, INPUT, OPTIONS);
+    expect(runOutcome(state)).toEqual({ kind: 'already-loaded', message: expect.stringMatching(new RegExp(`^Batch ${INPUT.batchPrefix} was already loaded as run ${INPUT.runId} on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC`)) });
+    expect(state.anonymized).toBeUndefined();
     expect(await checksumOf(cleanDb)).toEqual(clean);
     const [runs] = await withTestWarehouse(cleanDb, (wh) => wh.query<{ loads: number }>("select count(*)::int as loads from audit_log where action_type = 'LOAD'"));
-    expect(runs!.loads).toBe(6);
+    expect(runs!.loads).toBe(3);
   });
 
   it('ends like one clean run when a run crashed after load and is run again', async () => {
