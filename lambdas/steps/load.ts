@@ -30,6 +30,8 @@ export const load: Step = async (deps, state) => {
       }
       deps.progress.done(`load ${entity}`, `${staged[entity]} rows`);
     }
+    // Statistics for the rows just staged, so the transform's joins are planned for their real size.
+    await tx.query('select analyze_staging()');
     // Audited last: an audit entry holds the chain's lock until commit (005_audit_chain.sql), so
     // writing it before the copies would make every audited read wait for the whole load.
     for (const entity of ENTITIES) {

@@ -14,43 +14,53 @@ language sql stable set search_path = pg_catalog as $$
   select nullif(current_setting('pipeline.run_id', true), '')
 $$;
 
+-- First occurrences are found by hashing (a group by over the run's ids, keeping the few ids seen
+-- twice), not by a window function: that sorts every staged row, three times per run.
 create or replace view stg_patients as
-with ranked as (
-  select
-    s.*,
-    row_number() over (partition by s.patient_id order by s.source_line) as occurrence
-  from staging_patients as s
-  where s.run_id = pipeline_run_id()
-)
-select patient_id, anonymized_name, age_group, age_band, gender, zip3, state, source_line
-from ranked
-where occurrence = 1;
+select s.patient_id, s.anonymized_name, s.age_group, s.age_band, s.gender, s.zip3, s.state, s.source_line
+from staging_patients as s
+where s.run_id = pipeline_run_id()
+  and not exists (
+    select 1 from (
+      select patient_id, min(source_line) as first_line from staging_patients
+      where run_id = pipeline_run_id() group by patient_id having count(*) > 1
+    ) as d
+    where d.patient_id = s.patient_id and d.first_line <> s.source_line);
 
 create or replace view stg_providers as
-with ranked as (
-  select
-    s.*,
-    row_number() over (partition by s.provider_id order by s.source_line) as occurrence
-  from staging_providers as s
-  where s.run_id = pipeline_run_id()
-)
-select provider_id, provider_name, specialty, source_line
-from ranked
-where occurrence = 1;
+select s.provider_id, s.provider_name, s.specialty, s.source_line
+from staging_providers as s
+where s.run_id = pipeline_run_id()
+  and not exists (
+    select 1 from (
+      select provider_id, min(source_line) as first_line from staging_providers
+      where run_id = pipeline_run_id() group by provider_id having count(*) > 1
+    ) as d
+    where d.provider_id = s.provider_id and d.first_line <> s.source_line);
 
 create or replace view stg_visits as
-with ranked as (
-  select
-    s.*,
-    row_number() over (partition by s.visit_id order by s.source_line) as occurrence
-  from staging_visits as s
-  where s.run_id = pipeline_run_id()
-)
 select
-  visit_id, patient_id, provider_id, visit_date, visit_type, diagnosis,
-  procedure_performed, cost, cost_with_privacy, source_line
-from ranked
-where occurrence = 1;
+  s.visit_id, s.patient_id, s.provider_id, s.visit_date, s.visit_type, s.diagnosis,
+  s.procedure_performed, s.cost, s.cost_with_privacy, s.source_line
+from staging_visits as s
+where s.run_id = pipeline_run_id()
+  and not exists (
+    select 1 from (
+      select visit_id, min(source_line) as first_line from staging_visits
+      where run_id = pipeline_run_id() group by visit_id having count(*) > 1
+    ) as d
+    where d.visit_id = s.visit_id and d.first_line <> s.source_line);
+
+-- Fresh statistics after a bulk load, so the models get hash joins rather than a million index
+-- probes. ANALYZE needs the table's owner: the pipeline login calls this definer function instead.
+create or replace function analyze_staging() returns void
+language plpgsql security definer set search_path = public, pg_temp as $$
+begin
+  analyze staging_patients;
+  analyze staging_providers;
+  analyze staging_visits;
+end;
+$$;
 
 -- What each run's transform produced, written in the transaction that commits it. A transform that
 -- runs again for a run already transformed (a retry after a lost response, a redrive) returns this
@@ -64,7 +74,7 @@ create table if not exists run_steps (
 );
 
 revoke all on stg_patients, stg_providers, stg_visits, run_steps from public;
-revoke execute on function pipeline_run_id() from public;
+revoke execute on function pipeline_run_id(), analyze_staging() from public;
 grant select on stg_patients, stg_providers, stg_visits to hw_pipeline;
 grant select, insert, update, delete on run_steps to hw_pipeline;
-grant execute on function pipeline_run_id() to hw_pipeline;
+grant execute on function pipeline_run_id(), analyze_staging() to hw_pipeline;

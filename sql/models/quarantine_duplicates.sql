@@ -1,20 +1,27 @@
 -- depends_on:
--- A second row with an id already seen in the same batch is quarantined, never silently dropped.
+-- A second row with an id already seen in the same batch is quarantined, never silently dropped. The
+-- ids seen twice are found by hashing the run's ids; only those few are joined back to their rows.
 insert into quarantine_rows (run_id, entity, source_line, record_key, reason)
-select current_setting('pipeline.run_id'), 'patients', s.source_line, s.patient_id,
-       'duplicate patient_id in batch (first kept at line ' || k.source_line || ')'
-from staging_patients as s
-join stg_patients as k on k.patient_id = s.patient_id and k.source_line <> s.source_line
-where s.run_id = pipeline_run_id()
+select pipeline_run_id(), 'patients', s.source_line, s.patient_id,
+       'duplicate patient_id in batch (first kept at line ' || d.first_line || ')'
+from (
+  select patient_id, min(source_line) as first_line from staging_patients
+  where run_id = pipeline_run_id() group by patient_id having count(*) > 1
+) as d
+join staging_patients as s on s.run_id = pipeline_run_id() and s.patient_id = d.patient_id and s.source_line <> d.first_line
 union all
-select current_setting('pipeline.run_id'), 'providers', s.source_line, s.provider_id,
-       'duplicate provider_id in batch (first kept at line ' || k.source_line || ')'
-from staging_providers as s
-join stg_providers as k on k.provider_id = s.provider_id and k.source_line <> s.source_line
-where s.run_id = pipeline_run_id()
+select pipeline_run_id(), 'providers', s.source_line, s.provider_id,
+       'duplicate provider_id in batch (first kept at line ' || d.first_line || ')'
+from (
+  select provider_id, min(source_line) as first_line from staging_providers
+  where run_id = pipeline_run_id() group by provider_id having count(*) > 1
+) as d
+join staging_providers as s on s.run_id = pipeline_run_id() and s.provider_id = d.provider_id and s.source_line <> d.first_line
 union all
-select current_setting('pipeline.run_id'), 'visits', s.source_line, s.visit_id,
-       'duplicate visit_id in batch (first kept at line ' || k.source_line || ')'
-from staging_visits as s
-join stg_visits as k on k.visit_id = s.visit_id and k.source_line <> s.source_line
-where s.run_id = pipeline_run_id();
+select pipeline_run_id(), 'visits', s.source_line, s.visit_id,
+       'duplicate visit_id in batch (first kept at line ' || d.first_line || ')'
+from (
+  select visit_id, min(source_line) as first_line from staging_visits
+  where run_id = pipeline_run_id() group by visit_id having count(*) > 1
+) as d
+join staging_visits as s on s.run_id = pipeline_run_id() and s.visit_id = d.visit_id and s.source_line <> d.first_line;
