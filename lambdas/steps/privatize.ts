@@ -67,11 +67,11 @@ export const privatize: Step = async (deps, state) => {
       tables: release.tables,
     };
     await tx.query(
-      'insert into privacy_budget_ledger (release_id, run_id, released_at, epsilon, cumulative, epsilon_total) values ($1, $2, $3, $4, $5, $6)',
+      'insert into privacy_budget_ledger (release_id, run_id, released_at, epsilon, cumulative, epsilon_total) values ($1, $2, $3::timestamptz, $4, $5, $6)',
       [releaseId, state.runId, releasedAt, cfg.epsilonPerRelease, plan.cumulative, cfg.epsilonTotal],
     );
     await insertCells(tx, snap);
-    await tx.query('insert into published_releases (release_id, released_at, snapshot) values ($1, $2, $3::jsonb)', [releaseId, releasedAt, JSON.stringify(snap)]);
+    await tx.query('insert into published_releases (release_id, released_at, snapshot) values ($1, $2::timestamptz, $3::jsonb)', [releaseId, releasedAt, JSON.stringify(snap)]);
     await audit(tx, 'PUBLISH', 'published_cells', snap.tables.reduce((n, t) => n + t.cells.length, 0), { releaseId, epsilon: cfg.epsilonPerRelease });
     deps.progress.done('privatize', `epsilon ${cfg.epsilonPerRelease} spent, ${plan.remaining} left`);
     return { snap, latest: true };

@@ -1,29 +1,14 @@
 // Runs the offline pipeline the way `npm run simulate -- --engine data-api` does (the state machine
 // through the harness, the cloud adapters on the cloud doubles), with the SDK clients routed in process
 // by aws-sdk-client-mock instead of over HTTP.
-import { defaultConfig, type PipelineConfig } from '../../../lambdas/core/config.js';
-import { silentLogger, silentProgress } from '../../../lambdas/ports.js';
 import type { RunInput, RunState } from '../../../lambdas/steps/run-state.js';
-import { buildLocalDeps, type LocalDeps } from '../../../local/pipeline/local-deps.js';
+import type { LocalDeps } from '../../../local/pipeline/local-deps.js';
 import { runLocal } from '../../../local/pipeline/run-local.js';
 import type { TestDatabase } from '../databases.js';
-import { TEST_KEY, type TestRunOptions } from '../run-pipeline.js';
+import { testDeps, type TestRunOptions } from '../run-pipeline.js';
 import { mockCloudClients } from './mock-clients.js';
 
-export function cloudTestDeps(db: TestDatabase, o: TestRunOptions = {}): LocalDeps {
-  const config: PipelineConfig = { ...defaultConfig, ...o.config, privacy: { ...defaultConfig.privacy, ...o.config?.privacy } };
-  return buildLocalDeps({
-    workDir: db.workDir,
-    databaseUrl: db.databaseUrl,
-    landingDir: o.landingDir,
-    config,
-    progress: silentProgress,
-    logger: silentLogger,
-    pseudonymKey: TEST_KEY,
-    engine: 'data-api',
-    serveDoubles: false,
-  });
-}
+export const cloudTestDeps = (db: TestDatabase, o: TestRunOptions = {}): LocalDeps => testDeps(db, { ...o, engine: 'data-api', serveDoubles: false });
 
 /** Runs fn with the clients of `deps` routed to its doubles, then closes the doubles. */
 export async function withCloudDeps<T>(deps: LocalDeps, fn: (deps: LocalDeps) => Promise<T>): Promise<T> {
