@@ -1,11 +1,14 @@
 // The whole flow through the cloud adapters: generate -> privatize run as the synthesized state machine
 // (through the harness, as runLocal does) with S3BlobStore, DataApiWarehouse and SecretsKeyProvider on
 // the cloud doubles, and the warehouse it leaves compared, table by table, with the direct run's.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privatize } from '../../lambdas/steps/index.js';
 import type { RunState } from '../../lambdas/steps/run-state.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { runCloudPipeline } from '../helpers/doubles/cloud-run.js';
-import { generatedInput, runPipeline, withTestWarehouse } from '../helpers/run-pipeline.js';
+import { cloudTestDeps, runCloudPipeline, withCloudDeps } from '../helpers/doubles/cloud-run.js';
+import { generatedInput, queryDb, runPipeline, withTestWarehouse } from '../helpers/run-pipeline.js';
 import { warehouseChecksum } from '../integrity/support/checksum.js';
 
 const OPTIONS = { config: { privacy: { noNoise: true } } };
@@ -37,5 +40,14 @@ describe.each(DATABASES)('The cloud path on $name', (kind) => {
     const [expected, actual] = [await checksumOf(direct), await checksumOf(cloud)];
     expect(Object.keys(actual).length).toBeGreaterThan(10);
     expect(actual).toEqual(expected);
+  });
+
+  it('retries privatize on a release whose snapshot row is over the 64 KB a Data API row may hold', async () => {
+    const [row] = await queryDb<{ bytes: number }>(cloud, 'select octet_length(snapshot::text) as bytes from published_releases');
+    expect(row!.bytes).toBeGreaterThan(64 * 1024);
+    const first = await readFile(join(cloud.workDir, 'published', state.privatized!.snapshot), 'utf8');
+    const retried = await withCloudDeps(cloudTestDeps(cloud, OPTIONS), (deps) => privatize(deps, state));
+    expect({ ...retried.privatized, ms: 0 }).toEqual({ ...state.privatized, ms: 0 });
+    expect(await readFile(join(cloud.workDir, 'published', state.privatized!.snapshot), 'utf8')).toBe(first);
   });
 });
