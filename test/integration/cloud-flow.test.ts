@@ -48,6 +48,7 @@ describe.each(DATABASES)('The cloud path on $name', (kind) => {
     const first = await readFile(join(cloud.workDir, 'published', state.privatized!.snapshot), 'utf8');
     const retried = await withCloudDeps(cloudTestDeps(cloud, OPTIONS), (deps) => privatize(deps, state));
     expect({ ...retried.privatized, ms: 0 }).toEqual({ ...state.privatized, ms: 0 });
-    expect(await readFile(join(cloud.workDir, 'published', state.privatized!.snapshot), 'utf8')).toBe(first);
+    // The same release republished (jsonb keeps its own key order, so compare as JSON).
+    expect(JSON.parse(await readFile(join(cloud.workDir, 'published', state.privatized!.snapshot), 'utf8'))).toEqual(JSON.parse(first));
   });
 });
