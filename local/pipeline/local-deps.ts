@@ -15,6 +15,7 @@ import type { BlobLocation, Logger, Progress, Warehouse } from '../../lambdas/po
 import type { StepDeps } from '../../lambdas/steps/run-state.js';
 
 import { seedFromTemplate } from '../setup/pglite-template.js';
+import type { Engine } from './engines.js';
 import { startLocalCloud, type LocalCloud } from './local-cloud.js';
 import { REPO_ROOT } from './repo-root.js';
 
@@ -38,8 +39,6 @@ export interface LocalOptions {
   serveDoubles?: boolean;
 }
 
-export const ENGINES = ['direct', 'data-api'] as const;
-export type Engine = (typeof ENGINES)[number];
 
 export interface LocalDeps extends StepDeps {
   /** Closes the warehouse if one was opened. */
