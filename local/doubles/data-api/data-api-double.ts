@@ -161,6 +161,7 @@ export class DataApiDouble {
     this.checkCall(input);
     const id = input.transactionId ?? '';
     const tx = this.take(id);
+    tx.busy = true; // a call arriving during the commit is refused, as during any call
     try {
       await tx.session.commit();
     } catch (e) {
