@@ -42,6 +42,7 @@ async function simulate(o: SimulateOptions): Promise<void> {
     progress,
     logger: silentLogger,
     pseudonymKey: process.env['PSEUDONYM_KEY'],
+    engine: o.engine,
   });
   if (!o.json) process.stderr.write(`Run ${input.runId} on ${deps.describeWarehouse()}\n`);
   try {
@@ -56,9 +57,9 @@ async function simulate(o: SimulateOptions): Promise<void> {
       warehouse: deps.describeWarehouse(),
       totalMs: Date.now() - started,
       files: {
-        quarantine: pathOf(deps.quarantine.locate(quarantineKey(input.runId))),
-        snapshot: final.privatized ? pathOf(deps.published.locate(final.privatized.snapshot)) : '',
-        ...(final.privatized?.dashboard && { dashboard: pathOf(deps.published.locate(final.privatized.dashboard)) }),
+        quarantine: deps.pathOf(deps.quarantine.locate(quarantineKey(input.runId))),
+        snapshot: final.privatized ? deps.pathOf(deps.published.locate(final.privatized.snapshot)) : '',
+        ...(final.privatized?.dashboard && { dashboard: deps.pathOf(deps.published.locate(final.privatized.dashboard)) }),
         ...(!o.databaseUrl && { database: paths.pglite }),
       },
     });
@@ -91,5 +92,3 @@ async function planInput(o: SimulateOptions): Promise<RunInput> {
     generate: { patients: o.patients, providers: o.providers, seed: o.seed, maxVisitsPerPatient: o.maxVisits },
   };
 }
-
-const pathOf = (loc: { kind: string; path?: string }): string => loc.path ?? JSON.stringify(loc);

@@ -6,7 +6,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { DatabaseCluster } from 'aws-cdk-lib/aws-rds';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -16,6 +16,7 @@ import { ENV, bucketEnvVar, type BucketRole } from '../../lambdas/config.js';
 import { handlerEntry, lockFile, repoRoot } from '../paths.js';
 import type { Teardown } from '../teardown.js';
 import { ManagedPolicyRole } from './managed-policy-role.js';
+import { PIPELINE_BUNDLING } from './pipeline-bundling.js';
 
 /** The RDS Data API actions (what cluster.grantDataApiAccess grants), no wildcards. */
 export const DATA_API_ACTIONS = [
@@ -93,27 +94,7 @@ export class PipelineFunction extends NodejsFunction {
         [ENV.step]: handlerName,
         ...props.environment,
       },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: [],
-        // ESM output still meets CommonJS dependencies that call require(); give them one.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          // The SQL tree, and Chart.js for the dashboard page the privatize step renders.
-          afterBundling: (inputDir: string, outputDir: string) => [
-            `cp -r "${inputDir}/sql" "${outputDir}/sql"`,
-            `mkdir -p "${outputDir}/assets" && cp "${inputDir}/node_modules/chart.js/dist/chart.umd.min.js" "${outputDir}/assets/"`,
-          ],
-        },
-      },
+      bundling: PIPELINE_BUNDLING,
     });
     this.handlerName = props.handlerName;
     logGroup.grantWrite(role);

@@ -11,6 +11,7 @@ import { queryReleaseDomains, queryTrueAggregates } from './io/aggregate-query.j
 import { dashboardKey, latestDashboardKey, latestSnapshotKey, snapshotKey } from './io/keys.js';
 import { renderDashboard } from '../core/dashboard/render-dashboard.js';
 import { measureKAnonymity, QUASI_IDENTIFIERS, type KAnonymity } from './io/k-anonymity-query.js';
+import { readTextInParts } from './io/read-in-parts.js';
 import { audit, setRunContext } from './io/session.js';
 
 export const privatize: Step = async (deps, state) => {
@@ -21,8 +22,9 @@ export const privatize: Step = async (deps, state) => {
 
   const snapshot = await warehouse.transaction(async (tx) => {
     await setRunContext(tx, state.runId, state.asOf);
-    const existing = await tx.query<{ snapshot: ReleaseSnapshot | string }>('select snapshot from published_releases where release_id = $1', [releaseId]);
-    if (existing[0]) return { snap: parseJson<ReleaseSnapshot>(existing[0].snapshot), latest: await isLatest(tx, releaseId) };
+    // Read in parts: the snapshot row is over the 64 KB a Data API row may hold.
+    const existing = await readTextInParts(tx, 'select snapshot::text from published_releases where release_id = $1', [releaseId]);
+    if (existing !== undefined) return { snap: JSON.parse(existing) as ReleaseSnapshot, latest: await isLatest(tx, releaseId) };
 
     deps.progress.start('privatize');
     // Refuse before reading any data: a release over the budget publishes nothing.
@@ -67,11 +69,11 @@ export const privatize: Step = async (deps, state) => {
       tables: release.tables,
     };
     await tx.query(
-      'insert into privacy_budget_ledger (release_id, run_id, released_at, epsilon, cumulative, epsilon_total) values ($1, $2, $3, $4, $5, $6)',
+      'insert into privacy_budget_ledger (release_id, run_id, released_at, epsilon, cumulative, epsilon_total) values ($1, $2, $3::timestamptz, $4, $5, $6)',
       [releaseId, state.runId, releasedAt, cfg.epsilonPerRelease, plan.cumulative, cfg.epsilonTotal],
     );
     await insertCells(tx, snap);
-    await tx.query('insert into published_releases (release_id, released_at, snapshot) values ($1, $2, $3::jsonb)', [releaseId, releasedAt, JSON.stringify(snap)]);
+    await tx.query('insert into published_releases (release_id, released_at, snapshot) values ($1, $2::timestamptz, $3::jsonb)', [releaseId, releasedAt, JSON.stringify(snap)]);
     await audit(tx, 'PUBLISH', 'published_cells', snap.tables.reduce((n, t) => n + t.cells.length, 0), { releaseId, epsilon: cfg.epsilonPerRelease });
     deps.progress.done('privatize', `epsilon ${cfg.epsilonPerRelease} spent, ${plan.remaining} left`);
     return { snap, latest: true };
@@ -157,5 +159,3 @@ function kAnonymityNotes(m: KAnonymity, k: number): string[] {
     : `all ${m.classes} classes have at least k = ${k} patients`;
   return [`k-anonymity: smallest class over (${qi}) in the warehouse has ${m.smallestK} patient(s); ${below}`];
 }
-
-const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);

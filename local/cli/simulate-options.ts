@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { PipelineError } from '../../lambdas/core/errors.js';
 import { isIsoDate } from '../../lambdas/core/generate/dates.js';
+import { ENGINES, type Engine } from '../pipeline/engines.js';
 
 export interface SimulateOptions {
   patients: number;
@@ -14,6 +15,7 @@ export interface SimulateOptions {
   workDir: string;
   asOf?: string;
   fresh: boolean;
+  engine: Engine;
 }
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
@@ -25,6 +27,8 @@ export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
   --input DIR         run on CSV files in DIR (synthetic_patients.csv, synthetic_providers.csv,
                       synthetic_visits.csv, or a manifest.json naming them); no generate step
   --database-url URL  a PostgreSQL server (also DATABASE_URL); default: embedded PGlite in --dir
+  --engine ENGINE     direct (default): local folders and SQL; data-api: the cloud path, the steps on
+                      the S3, RDS Data API and Secrets Manager adapters, served by local doubles
   --dir DIR           where the local buckets, embedded database and key file live (default .warehouse)
   --fresh             delete the embedded database and local buckets first (keeps the key file)
   --json              print one JSON summary object as the last line, no progress`;
@@ -46,6 +50,7 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
         'max-visits': { type: 'string' }, input: { type: 'string' }, 'database-url': { type: 'string' },
         json: { type: 'boolean', default: false }, dir: { type: 'string' }, 'as-of': { type: 'string' },
         fresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+        engine: { type: 'string' },
       },
       strict: true,
     }));
@@ -55,6 +60,8 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
   if (values.help) return 'help';
   const asOf = values['as-of'];
   if (asOf !== undefined && !isIsoDate(asOf)) throw new PipelineError('BAD_CONFIG', `--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
+  const engine = (values.engine ?? 'direct') as Engine;
+  if (!ENGINES.includes(engine)) throw new PipelineError('BAD_CONFIG', `--engine must be one of ${ENGINES.join(', ')}, got "${values.engine}"`, SIMULATE_USAGE);
   const seed = values.seed === undefined ? 42 : Number(values.seed);
   if (!Number.isSafeInteger(seed)) throw new PipelineError('BAD_CONFIG', `--seed must be a whole number, got "${values.seed}"`);
   return {
@@ -68,5 +75,6 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
     workDir: values.dir ?? '.warehouse',
     asOf,
     fresh: values.fresh,
+    engine,
   };
 }

@@ -1,5 +1,7 @@
 // Builds the ports for an offline run: four folders standing in for the four buckets, PGlite in a
-// folder (or a real server when given a URL), a key file for pseudonyms, crypto randomness.
+// folder (or a real server when given a URL), a key file for pseudonyms, crypto randomness. With the
+// data-api engine the same folders and database sit behind the cloud doubles and the steps use the
+// cloud adapters (S3, the RDS Data API, Secrets Manager), as they do in Lambda (local-cloud.ts).
 import { join } from 'node:path';
 import { FsBlobStore } from '../../lambdas/adapters/local/fs-blob-store.js';
 import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
@@ -9,10 +11,12 @@ import { openPglite } from '../../lambdas/adapters/pglite/pglite-warehouse.js';
 import { createCryptoRandom } from '../../lambdas/adapters/random/crypto-random.js';
 import { loadDashboardAssets } from '../../lambdas/adapters/dashboard-assets.js';
 import type { PipelineConfig } from '../../lambdas/core/config.js';
-import type { Logger, Progress, Warehouse } from '../../lambdas/ports.js';
+import type { BlobLocation, Logger, Progress, Warehouse } from '../../lambdas/ports.js';
 import type { StepDeps } from '../../lambdas/steps/run-state.js';
 
 import { seedFromTemplate } from '../setup/pglite-template.js';
+import type { Engine } from './engines.js';
+import { startLocalCloud, type LocalCloud } from './local-cloud.js';
 import { REPO_ROOT } from './repo-root.js';
 
 export const SQL_DIR = join(REPO_ROOT, 'sql');
@@ -29,12 +33,21 @@ export interface LocalOptions {
   logger: Logger;
   /** PSEUDONYM_KEY from the environment, when set. */
   pseudonymKey?: string;
+  /** 'direct': the local adapters. 'data-api': the cloud adapters on the cloud doubles. @default 'direct' */
+  engine?: Engine;
+  /** With the data-api engine: serve the doubles over HTTP (off when a test routes the SDK clients itself). @default true */
+  serveDoubles?: boolean;
 }
+
 
 export interface LocalDeps extends StepDeps {
   /** Closes the warehouse if one was opened. */
   close(): Promise<void>;
   describeWarehouse(): string;
+  /** The local file behind a store location, for summaries. */
+  pathOf(location: BlobLocation): string;
+  /** The cloud doubles behind the data-api engine. */
+  cloud?: LocalCloud;
 }
 
 export const localPaths = (workDir: string) => ({
@@ -48,16 +61,8 @@ export const localPaths = (workDir: string) => ({
 
 export function buildLocalDeps(o: LocalOptions): LocalDeps {
   const paths = localPaths(o.workDir);
-  let opened: Promise<Warehouse> | undefined;
-  const warehouse = () =>
-    (opened ??= o.databaseUrl ? connectPostgres(o.databaseUrl) : seedFromTemplate(paths.pglite).then(() => openPglite(paths.pglite)));
-  return {
-    landing: new FsBlobStore(o.landingDir ?? paths.landing),
-    clean: new FsBlobStore(paths.clean),
-    quarantine: new FsBlobStore(paths.quarantine),
-    published: new FsBlobStore(paths.published),
-    warehouse,
-    keys: new KeyFileProvider(paths.keyFile, o.pseudonymKey),
+  const keys = new KeyFileProvider(paths.keyFile, o.pseudonymKey);
+  const common = {
     sql: new FsSqlSource(SQL_DIR),
     random: createCryptoRandom(),
     config: o.config,
@@ -65,9 +70,46 @@ export function buildLocalDeps(o: LocalOptions): LocalDeps {
     progress: o.progress,
     logger: o.logger,
     now: () => Date.now(),
+  };
+  const database = o.databaseUrl ? 'postgres' : `PGlite in ${paths.pglite}`;
+  if (o.engine === 'data-api') {
+    const cloud = startLocalCloud({
+      folders: { landing: o.landingDir ?? paths.landing, clean: paths.clean, quarantine: paths.quarantine, published: paths.published },
+      database: o.databaseUrl ? { url: o.databaseUrl } : { pgliteDir: paths.pglite },
+      keySource: keys,
+      ...(o.serveDoubles === undefined ? {} : { serve: o.serveDoubles }),
+    });
+    let seeded: Promise<void> | undefined;
+    return {
+      ...common,
+      ...cloud.stores,
+      // The double opens PGlite on its first call; seed the folder from the template before that.
+      warehouse: async () => {
+        if (!o.databaseUrl) await (seeded ??= seedFromTemplate(paths.pglite));
+        return cloud.warehouse;
+      },
+      keys: cloud.keys,
+      cloud,
+      close: () => cloud.close(),
+      describeWarehouse: () => `the RDS Data API double on ${database}`,
+      pathOf: cloud.pathOf,
+    };
+  }
+  let opened: Promise<Warehouse> | undefined;
+  const warehouse = () =>
+    (opened ??= o.databaseUrl ? connectPostgres(o.databaseUrl) : seedFromTemplate(paths.pglite).then(() => openPglite(paths.pglite)));
+  return {
+    ...common,
+    landing: new FsBlobStore(o.landingDir ?? paths.landing),
+    clean: new FsBlobStore(paths.clean),
+    quarantine: new FsBlobStore(paths.quarantine),
+    published: new FsBlobStore(paths.published),
+    warehouse,
+    keys,
     async close() {
       if (opened) await (await opened).close();
     },
-    describeWarehouse: () => (o.databaseUrl ? 'postgres' : `PGlite in ${paths.pglite}`),
+    describeWarehouse: () => database,
+    pathOf: (location) => (location.kind === 'file' ? location.path : `s3://${location.bucket}/${location.key}`),
   };
 }

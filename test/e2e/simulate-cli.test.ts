@@ -38,6 +38,17 @@ describe('CLI: simulate', () => {
     expect(out.stderr).not.toMatch(/✓/);
   });
 
+  it('runs the cloud path with --engine data-api: the same rows through the cloud adapters and doubles', async () => {
+    const work = join(dir, 'cloud');
+    await cp(pgliteTemplateDir(), join(work, 'pglite'), { recursive: true });
+    const out = await simulate(['--engine', 'data-api', '--patients', '40', '--providers', '5', '--json', '--dir', work]);
+    expect(out.code).toBe(0);
+    const summary = JSON.parse(out.stdout.trim().split('\n').at(-1)!);
+    expect(summary.warehouse).toMatch(/RDS Data API double on PGlite/);
+    expect(summary.entities.patients).toMatchObject({ read: 40, loaded: 40, reconciles: true });
+    expect(summary.files.dashboard).toBe(join(work, 'published/latest/dashboard.html'));
+  });
+
   it('names the missing file and exits non-zero, without a stack trace', async () => {
     const input = join(dir, 'missing');
     await mkdir(input, { recursive: true });
@@ -69,5 +80,11 @@ describe('CLI: simulate', () => {
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/--patients must be a positive whole number, got "many"/);
     expect(out.stderr).toMatch(/usage: npm run simulate/);
+  });
+
+  it('rejects an unknown engine with the usage', async () => {
+    const out = await simulate(['--engine', 'mysql']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/--engine must be one of direct, data-api, got "mysql"/);
   });
 });

@@ -2,7 +2,7 @@
 import { defaultConfig, type PipelineConfig } from '../../lambdas/core/config.js';
 import { silentLogger, silentProgress, type Warehouse } from '../../lambdas/ports.js';
 import type { RunInput, RunState } from '../../lambdas/steps/run-state.js';
-import { buildLocalDeps, type LocalDeps } from '../../local/pipeline/local-deps.js';
+import { buildLocalDeps, type LocalDeps, type LocalOptions } from '../../local/pipeline/local-deps.js';
 import { runLocal } from '../../local/pipeline/run-local.js';
 import type { TestDatabase } from './databases.js';
 
@@ -10,6 +10,9 @@ export const TEST_KEY = 'a'.repeat(64);
 
 export interface TestRunOptions {
   landingDir?: string;
+  /** The data-api engine runs the cloud adapters on the cloud doubles (test/helpers/doubles). */
+  engine?: LocalOptions['engine'];
+  serveDoubles?: boolean;
   config?: Partial<Omit<PipelineConfig, 'privacy'>> & { privacy?: Partial<PipelineConfig['privacy']> };
 }
 
@@ -27,6 +30,8 @@ export function testDeps(db: TestDatabase, o: TestRunOptions = {}): LocalDeps {
     progress: silentProgress,
     logger: silentLogger,
     pseudonymKey: TEST_KEY,
+    ...(o.engine ? { engine: o.engine } : {}),
+    ...(o.serveDoubles === undefined ? {} : { serveDoubles: o.serveDoubles }),
   });
 }
 

@@ -2,66 +2,13 @@
 // positional values); the Data API takes named parameters (:p1..:pn) as a typed Field union.
 import type { SqlParameter } from '@aws-sdk/client-rds-data';
 import { PipelineError } from '../../core/errors.js';
+import { mapSqlCode } from './sql-text.js';
 
 /**
  * Rewrites $1..$n to :p1..:pn outside string literals, quoted identifiers, comments and
  * dollar-quoted bodies (so `$$ ... $1 ... $$` in a function body is left alone).
  */
-export function toNamedParameters(sql: string): string {
-  let out = '';
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i] as string;
-    const next = sql[i + 1];
-    if (c === "'" || c === '"') {
-      const end = closingQuote(sql, i, c);
-      out += sql.slice(i, end);
-      i = end;
-    } else if (c === '-' && next === '-') {
-      const end = indexOrEnd(sql, '\n', i);
-      out += sql.slice(i, end);
-      i = end;
-    } else if (c === '/' && next === '*') {
-      const end = indexOrEnd(sql, '*/', i + 2) + 2;
-      out += sql.slice(i, end);
-      i = end;
-    } else if (c === '$' && next !== undefined && /[0-9]/.test(next)) {
-      const digits = /^[0-9]+/.exec(sql.slice(i + 1))?.[0] ?? '';
-      out += `:p${digits}`;
-      i += 1 + digits.length;
-    } else if (c === '$') {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i))?.[0];
-      if (tag) {
-        const end = indexOrEnd(sql, tag, i + tag.length) + tag.length;
-        out += sql.slice(i, end);
-        i = end;
-      } else {
-        out += c;
-        i += 1;
-      }
-    } else {
-      out += c;
-      i += 1;
-    }
-  }
-  return out;
-}
-
-function closingQuote(sql: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    if (sql[i] === quote) {
-      if (sql[i + 1] === quote) i += 2; // doubled quote is an escaped quote
-      else return i + 1;
-    } else i += 1;
-  }
-  return sql.length;
-}
-
-function indexOrEnd(sql: string, needle: string, from: number): number {
-  const at = sql.indexOf(needle, from);
-  return at === -1 ? sql.length : at;
-}
+export const toNamedParameters = (sql: string): string => mapSqlCode(sql, (code) => code.replace(/(?<![A-Za-z0-9_$])\$(\d+)/g, ':p$1'));
 
 /** Maps positional values to named, typed Data API parameters (:p1 is params[0]). */
 export function toSqlParameters(params: readonly unknown[]): SqlParameter[] {

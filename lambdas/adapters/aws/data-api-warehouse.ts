@@ -3,6 +3,8 @@
 //   - one statement per call           -> script() splits with dbgate-query-splitter (dollar quotes safe)
 //   - no array parameters              -> pass JSON and unnest in SQL
 //   - 1 MiB per response               -> a SELECT with ORDER BY that overflows is re-read in pages
+//                                         (outside a transaction: the error ends a transaction)
+//   - 64 KB per row                    -> a clear error; read a large value in parts
 //   - 45 s per call, 4 MiB per request -> bulk rows never travel here; copyCsv imports from S3
 //   - transactions roll back after 3 min idle; a 0-ACU cluster first answers DatabaseResumingException
 import {
@@ -51,8 +53,11 @@ export function splitStatements(sql: string): string[] {
 
 const stripComments = (s: string): string => s.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
 
-const isResponseTooLarge = (e: unknown): boolean =>
-  (e as { name?: string })?.name === 'BadRequestException' && /response size|too large|exceed/i.test((e as Error).message ?? '');
+// The two size limits answer BadRequestException: "Packet for query is too large" (a row over 64 KB) and
+// "Database response exceeded size limit" (over 1 MiB). data-api.troubleshooting.html
+const isBadRequest = (e: unknown, message: RegExp): boolean => (e as { name?: string })?.name === 'BadRequestException' && message.test((e as Error).message ?? '');
+const isRowTooLarge = (e: unknown): boolean => isBadRequest(e, /packet for query is too large/i);
+const isResponseTooLarge = (e: unknown): boolean => !isRowTooLarge(e) && isBadRequest(e, /response size|too large|exceed/i);
 
 export class DataApiWarehouse implements Warehouse {
   readonly engine = 'aurora-data-api' as const;
@@ -129,7 +134,14 @@ export class DataApiWarehouse implements Warehouse {
     try {
       return this.rows<T>(await this.execute(sql, params, transactionId, true));
     } catch (e) {
+      if (isPipelineError(e) && isRowTooLarge(e.cause)) {
+        throw new PipelineError('DB_FAILED', `A row of this result is over the Data API's 64 KB per-row limit: ${preview(sql)}`, 'Select fewer or smaller columns, or read a large value in parts (substring).', { cause: e.cause });
+      }
       if (!isPipelineError(e) || !isResponseTooLarge(e.cause)) throw e;
+      if (transactionId) {
+        // The error has already ended the transaction (the Data API aborts it), so nothing can be re-read in it.
+        throw new PipelineError('DB_FAILED', `The result of this query exceeds the Data API's 1 MiB response limit inside a transaction: ${preview(sql)}`, 'Select fewer rows or columns, or page the query yourself (ORDER BY ... LIMIT/OFFSET).', { cause: e.cause });
+      }
       if (!/^\s*(select|with)\b/i.test(sql) || !/\border\s+by\b/i.test(sql)) {
         throw new PipelineError('DB_FAILED', `The result of this query exceeds the Data API's 1 MiB response limit: ${preview(sql)}`, 'Add an ORDER BY so it can be read in pages, or select fewer columns or rows.', { cause: e.cause });
       }

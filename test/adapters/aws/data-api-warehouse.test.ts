@@ -151,6 +151,20 @@ describe('Class: DataApiWarehouse', () => {
       expect(executed()[2]?.parameters?.[2]).toEqual({ name: 'p3', value: { longValue: 2 } });
     });
 
+    it('does not re-read in pages inside a transaction, which the error has already ended', async () => {
+      rds.on(BeginTransactionCommand).resolves({ transactionId: 'tx-9' });
+      rds.on(ExecuteStatementCommand).rejects(Object.assign(new Error('Database response exceeded size limit'), { name: 'BadRequestException' }));
+      rds.on(RollbackTransactionCommand).resolves({});
+      await expect(warehouse().transaction((tx) => tx.query('select id from t order by id'))).rejects.toMatchObject({ code: 'DB_FAILED', message: expect.stringContaining('inside a transaction') });
+      expect(executed()).toHaveLength(1);
+    });
+
+    it('names the 64 KB row limit rather than the response limit', async () => {
+      rds.on(ExecuteStatementCommand).rejects(Object.assign(new Error('Packet for query is too large'), { name: 'BadRequestException' }));
+      await expect(warehouse().query('select snapshot from r order by 1')).rejects.toMatchObject({ message: expect.stringContaining('64 KB per-row limit') });
+      expect(executed()).toHaveLength(1);
+    });
+
     it('explains the 1 MiB limit for an unordered SELECT', async () => {
       rds.on(ExecuteStatementCommand).rejects(Object.assign(new Error('response size limit exceeded'), { name: 'BadRequestException' }));
       await expect(warehouse().query('select * from t')).rejects.toMatchObject({ code: 'DB_FAILED', hint: expect.stringContaining('ORDER BY') });

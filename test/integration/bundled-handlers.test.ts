@@ -1,0 +1,127 @@
+// The deployed artefacts, tested: each handler bundled as `cdk deploy` bundles it, checked for what it
+// reads at run time, then run with the environment its template gives it against the cloud doubles:
+// the migrations custom resource, then the state machine (register, the five steps, complete), then the
+// same batch claimed by another run (the duplicate path). Bundling is slow, so it happens once here.
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLambdaSettings } from '../../lambdas/config.js';
+import type { BatchLedger, LedgerEvent } from '../../lambdas/steps/batch-ledger.js';
+import type { RunInput, RunState } from '../../lambdas/steps/run-state.js';
+import { STEP_NAMES, type StepName } from '../../lambdas/steps/step-names.js';
+import { BUNDLED_FILES } from '../../infra/constructs/pipeline-bundling.js';
+import { createCloudDoubles, type CloudDoubles } from '../../local/doubles/cloud-doubles.js';
+import { serveDoubles, type ServedDoubles } from '../../local/doubles/http/serve-doubles.js';
+import { runPipelineLocally, type LocalSteps } from '../../local/harness/index.js';
+import { REPO_ROOT } from '../../local/pipeline/repo-root.js';
+import { DATABASES, type TestDatabase } from '../helpers/databases.js';
+import { REGION, startFunction, synthesizeBundledApp, type BundledApp, type BundledFunction, type RunningFunction } from '../helpers/doubles/bundled-app.js';
+import { queryDb } from '../helpers/run-pipeline.js';
+
+const BUCKET_VARS = { landing: 'LANDING_BUCKET', clean: 'CLEAN_BUCKET', quarantine: 'QUARANTINE_BUCKET', published: 'PUBLISHED_BUCKET' } as const;
+const INPUT: RunInput = { runId: 'bundled-run-1', batchPrefix: 'batches/bundled-1/', asOf: '2025-12-31', generate: { patients: 40, providers: 6, seed: 5 } };
+
+let bundled: BundledApp;
+const fn = (name: string): BundledFunction => {
+  const found = bundled.functions.get(name);
+  if (!found) throw new Error(`no bundled function ${name}; have ${[...bundled.functions.keys()].join(', ')}`);
+  return found;
+};
+/** A variable every function that has it agrees on. */
+const shared = (variable: string): string => {
+  const values = new Set([...bundled.functions.values()].map((f) => f.env[variable]).filter((v) => v !== undefined));
+  expect([...values]).toHaveLength(1);
+  return [...values][0] as string;
+};
+
+// Synthesizing with bundling runs esbuild once per function: minutes on a busy machine.
+const SLOW = 600_000;
+
+beforeAll(async () => {
+  bundled = await synthesizeBundledApp();
+}, SLOW);
+afterAll(() => bundled?.close());
+
+describe('Bundled handlers', () => {
+  it('bundle every function the app deploys, each carrying the files it reads at run time', async () => {
+    expect([...bundled.functions.keys()].sort()).toEqual([...STEP_NAMES, 'ledger', 'migrate'].sort());
+    const migrations = (await readdir(join(REPO_ROOT, 'sql/migrations'))).sort();
+    for (const f of bundled.functions.values()) {
+      const settings = readLambdaSettings({ ...f.env, LAMBDA_TASK_ROOT: f.dir });
+      expect((await readdir(join(settings.sqlDir, 'migrations'))).sort()).toEqual(migrations);
+      expect((await readdir(join(settings.sqlDir, 'models'))).length).toBeGreaterThan(0);
+      expect((await readdir(join(settings.sqlDir, 'tests'))).length).toBeGreaterThan(0);
+      expect((await readFile(settings.chartJsFile)).equals(await readFile(join(REPO_ROOT, BUNDLED_FILES[1]!.from)))).toBe(true);
+      expect(await readFile(join(f.dir, 'index.mjs'), 'utf8')).toMatch(/^import \{ createRequire \} from 'node:module';/);
+    }
+  });
+});
+
+describe.each(DATABASES)('Bundled handlers on the doubles, on $name', (kind) => {
+  let db: TestDatabase;
+  let doubles: CloudDoubles;
+  let served: ServedDoubles;
+  const running: RunningFunction[] = [];
+  const start = async (name: string) => {
+    const f = await startFunction(fn(name), { ...served.env, POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    running.push(f);
+    return f;
+  };
+
+  beforeAll(async () => {
+    db = await kind.create();
+    const buckets = Object.fromEntries(Object.entries(BUCKET_VARS).map(([role, variable]) => [shared(variable), join(db.workDir, 'buckets', role)]));
+    doubles = createCloudDoubles({
+      buckets,
+      database: db.databaseUrl ? { url: db.databaseUrl } : { pgliteDir: join(db.workDir, 'pglite') },
+      dataApi: { resourceArn: shared('DB_CLUSTER_ARN'), secretArns: [shared('DB_SECRET_ARN')], database: shared('DB_NAME') },
+      secrets: [{ arn: shared('PSEUDONYM_KEY_SECRET_ARN'), value: 'c0ffee'.repeat(11).slice(0, 64) }],
+    });
+    served = await serveDoubles(doubles, REGION);
+  });
+  afterAll(async () => {
+    for (const f of running) f.stop();
+    await served?.close();
+    await doubles?.close();
+    await db?.drop();
+  });
+
+  it('migrate on deploy, run the batch through the state machine, and end a second claim on it quietly', async () => {
+    const migrate = await start('migrate');
+    const created = (await migrate.invoke({ RequestType: 'Create' } as CloudFormationCustomResourceCreateEvent)) as { Data: { Applied: string } };
+    expect(created.Data.Applied.split(',')).toContain('001_core_schema.sql');
+
+    const steps: LocalSteps = {};
+    for (const name of STEP_NAMES) {
+      const handler = await start(name);
+      steps[name as StepName] = (state: RunState) => handler.invoke(state) as Promise<RunState>;
+    }
+    const ledgerFunction = await start('ledger');
+    const record = (event: LedgerEvent) => ledgerFunction.invoke(event).then(() => undefined);
+    const ledger: BatchLedger = {
+      register: (state) => record({ action: 'register', state }),
+      complete: (state) => record({ action: 'complete', state }),
+      fail: (state, error) => record({ action: 'fail', state: { ...state, error } }),
+    };
+
+    const run = await runPipelineLocally(steps, INPUT, { ledger });
+    expect(run.error, running.map((f) => f.stderr()).join('\n')).toBeUndefined();
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.entered).toEqual(expect.arrayContaining(['RegisterBatch', 'CompleteRun', 'RunSucceeded']));
+    const state = run.output as RunState;
+    const [counts] = await queryDb<{ p: number; v: number; status: string }>(
+      db,
+      "select (select count(*) from dim_patients)::int as p, (select count(*) from fact_visits)::int as v, (select status from batch_ledger where batch_key = $1) as status",
+      [INPUT.batchPrefix],
+    );
+    expect(counts).toEqual({ p: 40, v: state.generated?.rows.visits, status: 'succeeded' });
+    const snapshot = JSON.parse(await readFile(join(db.workDir, 'buckets', 'published', state.privatized!.snapshot), 'utf8'));
+    expect(snapshot.releaseId).toBe(`release-${INPUT.runId}`);
+
+    const duplicate = await runPipelineLocally(steps, { ...INPUT, runId: 'bundled-run-2' }, { ledger });
+    expect(duplicate.status).toBe('SUCCEEDED');
+    expect(duplicate.entered).toContain('DuplicateBatchIgnored');
+    expect(duplicate.invoked).toEqual(['ledger:register']);
+  }, SLOW);
+});
