@@ -51,6 +51,12 @@ describe.each(DATABASES)('Data tests on $name', (kind) => {
     await db.drop();
   });
 
+  it('counts a badly failing test in the database and brings back only a few keys', async () => {
+    const many: SqlFile = { name: 'many_failures.sql', sql: '-- test: fails everywhere; table: nowhere\nselect g::text as key from generate_series(1, 5000) as g;' };
+    const [result] = await evaluateDataTests(wh, [many]);
+    expect(result).toMatchObject({ name: 'many_failures', failures: 5000, sample: ['1', '2', '3', '4', '5'] });
+  });
+
   it('all pass after a clean run, as npm run dq reports them', async () => {
     const results = await runDq(wh, { asOf: '2025-12-31' });
     expect(results.map((r) => r.name)).toEqual(ALL_TESTS);
