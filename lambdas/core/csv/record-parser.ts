@@ -69,7 +69,7 @@ export class CsvRecordParser {
   private pendingLine = false;
   private rd: RecordDelimiter | undefined;
   private bomPending: boolean;
-  private readonly withFields: boolean;
+  private withFields: boolean;
   // The record being read by `step`.
   private quoting = false;
   private wasQuoting = false;
@@ -101,6 +101,11 @@ export class CsvRecordParser {
   /** The record delimiter in use: given, or found in the input (undefined until then). */
   get recordDelimiter(): RecordDelimiter | undefined {
     return this.rd;
+  }
+
+  /** From the next record on, only find where records end (a sink may call this from `record`). */
+  onlyFindRecords(): void {
+    this.withFields = false;
   }
 
   /** Reads the next bytes of the input; complete records go to the sink at once. */
