@@ -15,7 +15,7 @@ export interface CsvReadStart extends CsvParserStart {
   header?: readonly string[];
 }
 
-export function readCsvFast(input: Readable, start: CsvReadStart = {}): CsvSource {
+export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStart = {}): CsvSource {
   let resolveHeader!: (h: string[]) => void;
   const header = new Promise<string[]>((r) => (resolveHeader = r));
   let columns = start.header?.map(normaliseColumn);
@@ -37,7 +37,7 @@ export function readCsvFast(input: Readable, start: CsvReadStart = {}): CsvSourc
 
   async function* records(): AsyncGenerator<SourceRecord> {
     const parser = new CsvRecordParser(sink, start);
-    const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+    const chunks = input[Symbol.asyncIterator]();
     let first = true;
     try {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
