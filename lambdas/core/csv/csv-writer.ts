@@ -30,6 +30,9 @@ export function csvField(value: unknown): string {
 
 const quoted = (value: string): string => `"${value.replaceAll('"', '""')}"`;
 
+/** One record's line from its values in order, '\n' included. */
+export const csvLine = (values: readonly unknown[]): string => values.map(csvField).join(',') + '\n';
+
 export interface CsvFormatter {
   /** The header line, '\n' included. */
   readonly header: string;
@@ -45,7 +48,7 @@ export function csvFormatter(columns: readonly string[]): CsvFormatter {
   const bad = names.length === 0 ? '(none)' : names.find((n) => !PLAIN_NAME.test(n));
   if (bad !== undefined) throw new RangeError(`CSV columns must be one or more plain names, without '.', '[' or ']'; got ${bad}`);
   return {
-    header: names.map(csvField).join(',') + '\n',
+    header: csvLine(names),
     line(row) {
       let line = csvField(row[names[0]!]);
       for (let i = 1; i < names.length; i++) line += ',' + csvField(row[names[i]!]);
