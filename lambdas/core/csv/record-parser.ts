@@ -6,7 +6,7 @@
 // carriage return, and splits it on commas with one native call. Everything else (quoted fields,
 // quoted newlines, doubled quotes, broken quoting, the first line while the record delimiter is not
 // yet known, an old-Mac '\r' file) goes through `step`, a character-by-character port of csv-parse's
-// state machine, including its quirks:
+// state machine (with runs of plain characters inside a field taken at once), including its quirks:
 // - the record delimiter is the first '\r\n', '\n' or '\r' met outside quotes;
 // - the line number counts every '\r' and '\n' read, except the '\n' of a '\r\n' record delimiter
 //   (so a quoted '\r\n' counts two lines), and a record's line is the line it ends on;
@@ -164,6 +164,13 @@ export class CsvRecordParser {
         }
         if (next === NEED_MORE && !final) break;
       }
+      if (!this.escaping) {
+        const next = this.ordinaryRun(p);
+        if (next > p) {
+          p = next;
+          continue;
+        }
+      }
       if (!final && p + LOOKAHEAD >= len) break;
       p = this.step(p);
     }
@@ -212,6 +219,39 @@ export class CsvRecordParser {
     this.rawFrom = nl + 1;
     this.sink.record(fields, raw, this.lines, this.base + nl + 1);
     return nl + 1;
+  }
+
+  /**
+   * A run of characters `step` would only append to the field, taken at once: inside quotes anything
+   * but a quote, outside anything but a quote, comma, '\r' or '\n'. Lines are counted as `step` counts
+   * them. Returns the position after the run (`p` when there is none).
+   */
+  private ordinaryRun(p: number): number {
+    const t = this.text;
+    let end = p;
+    if (this.quoting) {
+      end = t.indexOf('"', p);
+      if (end < 0) end = t.length;
+    } else {
+      for (let c = t.charCodeAt(end); end < t.length && c !== QUOTE && c !== COMMA && c !== CR && c !== LF; c = t.charCodeAt(++end));
+    }
+    if (end === p) return p;
+    if (this.pendingLine) {
+      this.lines++;
+      this.pendingLine = false;
+    }
+    if (this.quoting) {
+      // Each '\r' or '\n' adds a line at the character after it (if that is past the run, later).
+      for (let i = p; i < end; i++) {
+        const c = t.charCodeAt(i);
+        if (c === CR || c === LF) {
+          if (i + 1 < end) this.lines++;
+          else this.pendingLine = true;
+        }
+      }
+    }
+    this.field += t.slice(p, end);
+    return end;
   }
 
   /** One character of csv-parse's state machine (lib/api/index.js, `parse`). Returns the next position. */
