@@ -15,7 +15,15 @@ export interface CsvReadStart extends CsvParserStart {
   header?: readonly string[];
 }
 
-export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStart = {}): CsvSource {
+export interface FastCsvSource extends CsvSource {
+  /**
+   * The same records in the groups they were read in (one per input chunk), for a consumer that
+   * would rather not await each record. Iterate either this or `records`, not both.
+   */
+  batches: AsyncIterable<SourceRecord[]>;
+}
+
+export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStart = {}): FastCsvSource {
   let resolveHeader!: (h: string[]) => void;
   const header = new Promise<string[]>((r) => (resolveHeader = r));
   let columns = start.header?.map(normaliseColumn);
@@ -35,7 +43,7 @@ export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStar
     },
   };
 
-  async function* records(): AsyncGenerator<SourceRecord> {
+  async function* readBatches(): AsyncGenerator<SourceRecord[]> {
     const parser = new CsvRecordParser(sink, start);
     const chunks = input[Symbol.asyncIterator]();
     let first = true;
@@ -47,22 +55,26 @@ export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStar
           if (!(first && e instanceof Utf16InputError)) throw e;
           const whole = readCsv(Readable.from(replay(next.value, chunks)));
           void whole.header.then(resolveHeader);
-          yield* whole.records;
+          for await (const r of whole.records) yield [r];
           return;
         }
         first = false;
         // Records read before the header stay until it is known, so it is known when they are handed on.
-        if (columns && ready.length) yield* ready.splice(0);
+        if (columns && ready.length) yield ready.splice(0);
       }
       parser.end();
       resolveHeader([]);
-      yield* ready.splice(0);
+      if (ready.length) yield ready.splice(0);
     } finally {
       // A reader that stops early (a bad header, say) closes the input instead of leaving it open.
       await chunks.return?.();
     }
   }
-  return { header, records: records() };
+  const batches = readBatches();
+  async function* records(): AsyncGenerator<SourceRecord> {
+    for await (const batch of batches) yield* batch;
+  }
+  return { header, batches, records: records() };
 }
 
 /** A record's fields by (normalised) column name; fields past the header are dropped, as readCsv does. */

@@ -43,6 +43,7 @@ export async function fastStages(batch: BenchBatch, entity: 'patients' | 'visits
     }),
     await timeStage(`${entity}: readCsv -> SourceRecords (file)`, n, async () => drain(readCsv(await batch.deps.landing.get(key)).records)),
     await timeStage(`${entity}: readCsvFast -> SourceRecords (file)`, n, async () => drain(readCsvFast(await batch.deps.landing.get(key)).records)),
+    await timeStage(`${entity}: readCsvFast, batches (file)`, n, async () => drain(readCsvFast(await batch.deps.landing.get(key)).batches)),
     await timeStage(`${entity}: fast formatter alone (in memory)`, cleanRows.length, () => {
       const f = csvFormatter(columns);
       let chars = f.header.length;

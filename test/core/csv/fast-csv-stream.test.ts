@@ -60,6 +60,17 @@ describe('Function: readCsvFast', () => {
     });
   });
 
+  describe('batches', () => {
+    it('hold the same records in the same order, one group per input chunk', async () => {
+      const input = utf8('a,b\n1,2\n"x\n' + 'y",3\n4,5\n');
+      const pieces = splitAt(input, [6, 11]);
+      const groups: SourceRecord[][] = [];
+      for await (const g of readCsvFast(stream(pieces)).batches) groups.push(g);
+      expect(groups.map((g) => g.map((r) => r.line))).toEqual([[2], [4, 5]]);
+      expect(groups.flat()).toEqual((await readAll(readCsvFast(stream(pieces)))).records);
+    });
+  });
+
   describe('header', () => {
     it('is known when the first record is handed on, even if records before it were unreadable', async () => {
       // Prepare: the first line has a stray quote, so csv-parse skips it and the next line is the header.
