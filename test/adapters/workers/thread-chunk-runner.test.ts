@@ -44,23 +44,25 @@ describe('Function: createThreadChunkRunner', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function pseudonymised(r: ChunkRunner, name: string) {
+  async function pseudonymised(r: ChunkRunner, name: string, rowsPerChunk = 400) {
     const out = join(dir, name);
     await mkdir(out, { recursive: true });
-    return pseudonymiseFile(r, input, out, { column: 'patient_id', keyHex: KEY, rowsPerChunk: 400 });
+    return pseudonymiseFile(r, input, out, { column: 'patient_id', keyHex: KEY, rowsPerChunk });
   }
 
-  it('writes the same output with 1 and 2 threads as in this thread', async () => {
+  it('writes the same output with 1 and 2 threads as in this thread, whatever the chunk size', async () => {
     // Act
     const here = await pseudonymised(inThreadRunner, 'here');
     const one = await pseudonymised(runner(1), 'one');
     const two = await pseudonymised(runner(2), 'two');
+    const bigChunks = await pseudonymised(runner(2), 'big', 1300);
     // Assess
     expect(here.chunks).toBe(8);
     expect(here.rows).toBe(3000);
     expect(here.text.split('\n', 2)[1]).toMatch(/^[0-9a-f]{32},/);
     expect(one).toEqual(here);
     expect(two).toEqual(here);
+    expect(bigChunks).toEqual({ ...here, chunks: 3 });
   });
 
   it('hands outputs back in chunk order when later chunks finish first', async () => {
