@@ -29,7 +29,10 @@ export interface CsvRecordSink {
    * record delimiter (or the end of the input).
    */
   record(fields: string[] | undefined, raw: string, line: number, end: number): void;
-  /** A record csv-parse would skip with an error: the line, the record's raw text so far, the reason. */
+  /**
+   * A record csv-parse would skip with an error: the line, the record's raw text so far, the reason.
+   * Not called when the parser only finds records (`fields: false`).
+   */
   unreadable(line: number, raw: string, reason: string): void;
 }
 
@@ -40,7 +43,10 @@ export interface CsvParserStart {
   line?: number;
   /** The file's record delimiter, when the bytes pushed do not start the file. @default found in the input */
   recordDelimiter?: RecordDelimiter;
-  /** Split fields and keep raw text; false only finds where records end. @default true */
+  /**
+   * Split fields, keep raw text, report unreadable records. false only finds where records end, in
+   * memory that does not grow with a record's size. @default true
+   */
   fields?: boolean;
 }
 
@@ -129,7 +135,7 @@ export class CsvRecordParser {
   private append(more: string): void {
     // Keep only what is unread; raw text already read moves to rawHead so `text` stays one chunk.
     if (this.pos > 0) {
-      if (this.rawFrom < this.pos) this.rawHead += this.text.slice(this.rawFrom, this.pos);
+      if (this.withFields && this.rawFrom < this.pos) this.rawHead += this.text.slice(this.rawFrom, this.pos);
       this.text = this.text.slice(this.pos);
       this.base += this.pos;
       this.pos = 0;
@@ -200,7 +206,7 @@ export class CsvRecordParser {
     this.pendingLine = true;
     if (end === p) {
       // An empty line (skip_empty_lines): its delimiter's first character stays in the next raw.
-      this.rawHead += t[p];
+      if (this.withFields) this.rawHead += t[p];
       this.rawFrom = nl + 1;
       return nl + 1;
     }
@@ -250,7 +256,7 @@ export class CsvRecordParser {
         }
       }
     }
-    this.field += t.slice(p, end);
+    this.appendToField(t.slice(p, end));
     return end;
   }
 
@@ -293,7 +299,7 @@ export class CsvRecordParser {
         const rdLength = this.delimiterAt(pos);
         if (rdLength > 0) {
           if (!this.wasQuoting && this.record.length === 0 && this.field.length === 0) {
-            this.rawHead += t.slice(this.rawFrom, pos + 1);
+            if (this.withFields) this.rawHead += t.slice(this.rawFrom, pos + 1);
             this.rawFrom = pos + rdLength;
           } else {
             this.endField();
@@ -307,8 +313,14 @@ export class CsvRecordParser {
         }
       }
     }
-    this.field += t[pos];
+    this.appendToField(t[pos]!);
     return pos + 1;
+  }
+
+  /** Only whether a field is empty matters when fields are not kept: one character stands for the rest. */
+  private appendToField(text: string): void {
+    if (this.withFields) this.field += text;
+    else if (this.field.length === 0) this.field = '.';
   }
 
   /** csv-parse's record delimiter discovery at `pos`: the first of '\r\n', '\n', '\r' found. */
@@ -331,7 +343,7 @@ export class CsvRecordParser {
 
   private fail(reason: string, pos: number): void {
     this.hasError = true;
-    this.sink.unreadable(this.lines, decodeByteText(this.rawHead + this.text.slice(this.rawFrom, pos + 1)), reason);
+    if (this.withFields) this.sink.unreadable(this.lines, decodeByteText(this.rawHead + this.text.slice(this.rawFrom, pos + 1)), reason);
   }
 
   private endField(): void {

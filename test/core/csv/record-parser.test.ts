@@ -88,6 +88,23 @@ describe('Class: CsvRecordParser', () => {
       ]);
     });
 
+    it('property: finds the same record ends and lines without fields, and reports no unreadable records', () => {
+      const ends = (input: Uint8Array, fields: boolean) => {
+        const seen: unknown[] = [];
+        const parser = new CsvRecordParser({ record: (_f, _r, line, end) => seen.push(['record', line, end]), unreadable: (line) => seen.push(['unreadable', line]) }, { fields });
+        parser.push(input);
+        parser.end();
+        return seen;
+      };
+      fc.assert(
+        fc.property(anyCsv, (text) => {
+          const input = utf8(text);
+          expect(ends(input, false)).toEqual(ends(input, true).filter((x) => (x as unknown[])[0] === 'record'));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
     it('starts mid-file at a given offset, line and record delimiter', () => {
       const whole = utf8('h\r\na,b\r\n"c\r\nd",e\r\nf\r\n');
       const all = fastParseItems(whole);
