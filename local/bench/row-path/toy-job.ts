@@ -67,14 +67,18 @@ export interface PseudonymiseFileOptions {
   rowsPerChunk?: number;
 }
 
-/** Plans a local file's chunks, runs the toy job over them with `runner`, returns the parts joined. */
-export async function pseudonymiseFile(runner: ChunkRunner, path: string, outDir: string, o: PseudonymiseFileOptions): Promise<{ text: string; rows: number; chunks: number }> {
+/** Plans a local file's chunks and runs the toy job over them with `runner`; the part files in chunk order. */
+export async function pseudonymiseFile(runner: ChunkRunner, path: string, outDir: string, o: PseudonymiseFileOptions): Promise<{ parts: string[]; rows: number }> {
   const plan = await planChunks(fileReadBytes(path), { rowsPerChunk: o.rowsPerChunk });
   if (plan.kind !== 'chunks') throw new Error(`${path}: ${plan.reason}`);
   const inputs = plan.chunks.map((chunk) => ({ path, plan, chunk, column: o.column, keyHex: o.keyHex, outPath: join(outDir, `part-${chunk.index}.csv`) }));
   const outputs = await runner.run(pseudonymiseChunk, inputs, (input) => `chunk ${input.chunk.index} (bytes ${input.chunk.start}-${input.chunk.end} of ${path})`);
-  const parts = await Promise.all(outputs.map((out) => readFile(out.outPath, 'utf8')));
-  return { text: parts.join(''), rows: outputs.reduce((n, out) => n + out.rows, 0), chunks: plan.chunks.length };
+  return { parts: outputs.map((out) => out.outPath), rows: outputs.reduce((n, out) => n + out.rows, 0) };
+}
+
+/** The part files joined: the whole output. */
+export async function joinParts(parts: readonly string[]): Promise<string> {
+  return (await Promise.all(parts.map((p) => readFile(p, 'utf8')))).join('');
 }
 
 /** The planner's ReadBytes over a local file. */

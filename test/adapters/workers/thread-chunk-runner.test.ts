@@ -14,7 +14,7 @@ import { INPUT_COLUMNS } from '../../../lambdas/core/contract/input-contract.js'
 import { PipelineError } from '../../../lambdas/core/errors.js';
 import { patientRows } from '../../../lambdas/core/generate/synthetic-data.js';
 import { ChunkFailedError, inThreadRunner, type ChunkRunner } from '../../../lambdas/steps/chunk-runner.js';
-import { pseudonymiseFile } from '../../../local/bench/row-path/toy-job.js';
+import { joinParts, pseudonymiseFile } from '../../../local/bench/row-path/toy-job.js';
 import { failOn, sleepyEcho } from './fixtures/test-jobs.js';
 
 const WORKER = new URL('./fixtures/test-worker.ts', import.meta.url);
@@ -47,7 +47,8 @@ describe('Function: createThreadChunkRunner', () => {
   async function pseudonymised(r: ChunkRunner, name: string, rowsPerChunk = 400) {
     const out = join(dir, name);
     await mkdir(out, { recursive: true });
-    return pseudonymiseFile(r, input, out, { column: 'patient_id', keyHex: KEY, rowsPerChunk });
+    const { parts, rows } = await pseudonymiseFile(r, input, out, { column: 'patient_id', keyHex: KEY, rowsPerChunk });
+    return { text: await joinParts(parts), rows, chunks: parts.length };
   }
 
   it('writes the same output with 1 and 2 threads as in this thread, whatever the chunk size', async () => {
