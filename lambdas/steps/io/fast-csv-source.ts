@@ -78,7 +78,7 @@ export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStar
 }
 
 /** A record's fields by (normalised) column name; fields past the header are dropped, as readCsv does. */
-export function valuesByColumn(columns: readonly string[], fields: readonly string[]): Record<string, string> {
+function valuesByColumn(columns: readonly string[], fields: readonly string[]): Record<string, string> {
   const values: Record<string, string> = {};
   for (let i = 0; i < columns.length; i++) {
     const v = fields[i];
