@@ -15,6 +15,16 @@ export interface CsvSource {
   records: AsyncIterable<SourceRecord>;
 }
 
+/** How input CSV is read; the fast reader (core/csv/record-parser.ts) is tested against these. */
+export const CSV_PARSE_OPTIONS = {
+  bom: true,
+  raw: true,
+  info: true,
+  relax_column_count: true,
+  skip_empty_lines: true,
+  skip_records_with_error: true,
+} as const;
+
 interface ParsedRecord {
   record: string[];
   raw: string;
@@ -27,12 +37,7 @@ export function readCsv(input: Readable): CsvSource {
   const skipped: SourceRecord[] = [];
   // Arrays, not objects: csv-parse's own column mapping costs about as much as the parse itself.
   const parser = parse({
-    bom: true,
-    raw: true,
-    info: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
+    ...CSV_PARSE_OPTIONS,
     on_skip: (err, raw) => {
       skipped.push({ kind: 'unreadable', line: Number(err?.lines ?? 0), raw: raw ?? '', reason: err?.message ?? 'unreadable record' });
       return undefined;

@@ -1,0 +1,136 @@
+// ChunkRunner over worker_threads: N threads (default one per available core) take chunks from a
+// queue; outputs are put back in chunk order. The first failure (a job's error, a thread that dies)
+// rejects the run with the chunk named, no further chunk starts, and the threads are stopped (new
+// ones start on the next run).
+//
+// The worker entry is a file that calls serveChunkJobs (serve-chunk-jobs.ts). Under tsx (dev, tests)
+// it is a .ts file: the thread starts a small bootstrap that registers tsx and then imports it (on
+// Node 20 a loader given with --import does not apply to a worker's own entry file). In a bundled
+// build it is a .js/.mjs file built beside the bundle (see `workerEntryBeside`), started as is.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { chunkFailure, chunkName, type ChunkJob, type ChunkRunner } from '../../steps/chunk-runner.js';
+import { receivedError, type AnswerMessage, type TaskMessage } from './worker-protocol.js';
+
+export interface ThreadRunnerOptions {
+  /** The worker entry file (it calls serveChunkJobs). */
+  workerEntry: URL;
+  /** Threads at most. @default os.availableParallelism() */
+  workers?: number;
+}
+
+/** A worker thread and whoever waits on it now: its task's answer, or its death. */
+interface Thread {
+  worker: Worker;
+  onAnswer?: (answer: AnswerMessage) => void;
+  onDeath?: (error: Error) => void;
+}
+
+export function createThreadChunkRunner(options: ThreadRunnerOptions): ChunkRunner {
+  const size = options.workers ?? availableParallelism();
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`workers must be a whole number of at least 1, got ${size}`);
+  let threads: Thread[] = [];
+  let previous: Promise<unknown> = Promise.resolve();
+
+  const spawn = (): Thread => {
+    const thread: Thread = { worker: startWorker(options.workerEntry) };
+    thread.worker.on('message', (answer: AnswerMessage) => thread.onAnswer?.(answer));
+    thread.worker.on('error', (e) => thread.onDeath?.(e));
+    thread.worker.on('exit', (code) => {
+      threads = threads.filter((t) => t !== thread);
+      thread.onDeath?.(new Error(`its worker thread exited (code ${code}) before answering`));
+    });
+    return thread;
+  };
+
+  const stopAll = async (): Promise<void> => {
+    const stopping = threads;
+    threads = [];
+    for (const t of stopping) t.onAnswer = t.onDeath = undefined;
+    await Promise.all(stopping.map((t) => t.worker.terminate()));
+  };
+
+  async function runAll<I, O>(job: ChunkJob<I, O>, inputs: readonly I[], describe: (input: I, index: number) => string): Promise<O[]> {
+    const outputs = new Array<O>(inputs.length);
+    if (inputs.length === 0) return outputs;
+    while (threads.length < Math.min(size, inputs.length)) threads.push(spawn());
+    const busy = threads.slice(0, inputs.length);
+    let next = 0;
+    let done = 0;
+    let taskId = 0;
+    const settled = new Promise<O[]>((resolve, reject) => {
+      let failed = false;
+      const fail = (index: number, error: unknown): void => {
+        if (failed) return;
+        failed = true;
+        reject(chunkFailure(describe(inputs[index]!, index), error));
+      };
+      const feed = (thread: Thread): void => {
+        thread.onAnswer = thread.onDeath = undefined;
+        if (failed || next >= inputs.length) return;
+        const index = next++;
+        const id = ++taskId;
+        thread.onAnswer = (answer) => {
+          if (answer.id !== id) return;
+          if (!answer.ok) return fail(index, receivedError(answer.error));
+          outputs[index] = answer.output as O;
+          if (++done === inputs.length) resolve(outputs);
+          feed(thread);
+        };
+        thread.onDeath = (e) => fail(index, e);
+        const task: TaskMessage = { id, job: job.name, input: inputs[index] };
+        thread.worker.postMessage(task);
+      };
+      for (const t of busy) {
+        t.worker.ref();
+        feed(t);
+      }
+    });
+    try {
+      return await settled;
+    } catch (e) {
+      // Chunks still running belong to a failed run: stop them (new threads start on the next run).
+      await stopAll();
+      throw e;
+    } finally {
+      // Idle threads must not keep the process alive if the caller forgets close().
+      for (const t of threads) t.worker.unref();
+    }
+  }
+
+  return {
+    run(job, inputs, describe = (_input, i) => chunkName(i)) {
+      // One run at a time: the threads are shared.
+      const run = previous.then(() => runAll(job, inputs, describe));
+      previous = run.catch(() => undefined);
+      return run;
+    },
+    close: async () => {
+      await previous;
+      await stopAll();
+    },
+  };
+}
+
+/**
+ * The worker entry `name` beside a module: `name.mjs` or `name.js` when built (a bundle), else
+ * `name.ts` (running under tsx). Pass the calling module's import.meta.url.
+ */
+export function workerEntryBeside(moduleUrl: string, name: string): URL {
+  for (const ext of ['.mjs', '.js', '.ts']) {
+    const url = new URL(`./${name}${ext}`, moduleUrl);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  throw new Error(`no worker entry ${name}.mjs, .js or .ts beside ${fileURLToPath(moduleUrl)}`);
+}
+
+/** Runs in a new thread (as CommonJS): registers tsx, then imports the TypeScript worker entry. */
+const TS_BOOTSTRAP = `const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); });`;
+
+function startWorker(entry: URL): Worker {
+  if (!/\.[mc]?ts$/.test(entry.pathname)) return new Worker(entry);
+  return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { tsx: import.meta.resolve('tsx/esm/api'), entry: entry.href } });
+}
