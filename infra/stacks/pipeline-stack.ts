@@ -1,5 +1,6 @@
 // Pipeline: one function per step with least-privilege grants, the batch ledger function, the state
-// machine, the S3 -> EventBridge trigger and the failure alarm.
+// machine, the S3 -> EventBridge trigger, the execution status rule that keeps the ledger true, and the
+// failure alarm.
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,6 +9,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { DatabaseCluster } from 'aws-cdk-lib/aws-rds';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -16,6 +18,7 @@ import { ENV, type BucketRole } from '../../lambdas/config.js';
 import type { PipelineConfig } from '../../lambdas/core/config.js';
 import { LEDGER_FUNCTION, STEP_NAMES, type StepName } from '../../lambdas/steps/step-names.js';
 import { BatchTrigger } from '../constructs/batch-trigger.js';
+import { ExecutionStatusRule } from '../constructs/execution-status-rule.js';
 import { PipelineDefinition, type LargeInputsOptions } from '../constructs/pipeline-state-machine.js';
 import { PipelineFunction } from '../constructs/pipeline-function.js';
 import { ManagedPolicyRole } from '../constructs/managed-policy-role.js';
@@ -46,10 +49,12 @@ export interface PipelineStackProps extends StackProps {
   readonly largeInputs?: LargeInputsOptions;
   /** Where the ExecutionsFailed alarm notifies. @default - a new KMS-encrypted topic (subscribe to it) */
   readonly alarmTopic?: ITopic;
-  /** @default RetentionDays.THREE_MONTHS */
+  /** @default RetentionDays.ONE_YEAR */
   readonly logRetention?: RetentionDays;
   /** Create the S3 -> EventBridge rule. @default true */
   readonly trigger?: boolean;
+  /** Longest an execution may run; also how long a run holds its batch before another may reclaim it. @default Duration.hours(6) */
+  readonly executionTimeout?: Duration;
 }
 
 export class PipelineStack extends Stack {
@@ -59,14 +64,17 @@ export class PipelineStack extends Stack {
   readonly failedAlarm: Alarm;
   readonly alarmTopic: ITopic;
   readonly trigger: BatchTrigger | undefined;
+  readonly statusRule: ExecutionStatusRule;
+  /** Status events the ledger could not record (rule delivery or the function's async retries). */
+  readonly ledgerDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
     const { warehouse, teardown } = props;
     const storage = importBuckets(this, props.storage);
-    const logRetention = props.logRetention ?? RetentionDays.THREE_MONTHS;
+    const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
     const common = { key: storage.key, teardown, logRetention, environment: (props.pipelineConfig ? { [ENV.pipelineConfig]: JSON.stringify(props.pipelineConfig) } : {}) as Record<string, string> };
-    const fn = (name: string, extra: { timeout?: Duration; memorySize?: number; description: string }) =>
+    const fn = (name: string, extra: { timeout?: Duration; memorySize?: number; description: string; deadLetterQueue?: Queue }) =>
       new PipelineFunction(this, `${name.charAt(0).toUpperCase()}${name.slice(1)}Function`, { handlerName: name, ...common, ...extra });
 
     // Least privilege: each step gets exactly the buckets (and prefixes) it touches.
@@ -87,7 +95,10 @@ export class PipelineStack extends Stack {
     this.functions = { generate, anonymize, load, transform, privatize };
     for (const name of STEP_NAMES) if (!this.functions[name]) throw new Error(`no function for step ${name}`);
 
-    this.ledger = fn(LEDGER_FUNCTION, { timeout: Duration.minutes(2), memorySize: 256, description: 'Batch ledger: one run per batch' }).bindWarehouse(
+    // The ledger is also invoked asynchronously (by the status rule): what fails there after Lambda's
+    // two retries is kept here, alarmed, for an operator to replay.
+    this.ledgerDeadLetters = new Queue(this, 'LedgerDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.ledger = fn(LEDGER_FUNCTION, { timeout: Duration.minutes(2), memorySize: 256, description: 'Batch ledger: one run per batch', deadLetterQueue: this.ledgerDeadLetters }).bindWarehouse(
       warehouse.cluster,
       warehouse.databaseName,
     );
@@ -97,12 +108,13 @@ export class PipelineStack extends Stack {
       ledger: this.ledger,
       ...(props.steps ? { steps: props.steps } : {}),
       ...(props.largeInputs ? { largeInputs: props.largeInputs } : {}),
+      ...(props.executionTimeout ? { executionTimeout: props.executionTimeout } : {}),
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       role: new ManagedPolicyRole(this, 'StateMachineRole', { assumedBy: new ServicePrincipal('states.amazonaws.com') }),
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition.start),
-      timeout: Duration.hours(6),
+      timeout: definition.executionTimeout,
       tracingEnabled: true,
       logs: {
         destination: new LogGroup(this, 'StateMachineLogs', { retention: logRetention, encryptionKey: storage.key, removalPolicy: teardown.removalPolicy }),
@@ -111,9 +123,10 @@ export class PipelineStack extends Stack {
         includeExecutionData: false,
       },
     });
+    this.statusRule = new ExecutionStatusRule(this, 'ExecutionStatus', { stateMachine: this.stateMachine, ledger: this.ledger, deadLetters: this.ledgerDeadLetters });
 
     this.failedAlarm = new Alarm(this, 'ExecutionsFailed', {
-      alarmDescription: 'A pipeline run failed: see the RunFailed state of the execution and pipeline_runs.error',
+      alarmDescription: 'A pipeline run failed: the execution stopped at the failed step (redrive it there); pipeline_runs.error says why',
       metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,

@@ -13,6 +13,8 @@ export interface RunInput {
   runId: string;
   /** Folder (key prefix) of the batch in the landing store, e.g. `batches/2025-12-31-001/`. */
   batchPrefix: string;
+  /** The batch's identity in the ledger, when it is not its folder (e.g. a digest of its content). */
+  batchKey?: string;
   /** Reference date of the batch (YYYY-MM-DD): ages and "no future dates" are judged against it. */
   asOf: string;
   /** When present, the generate step writes a synthetic batch first; a real drop omits it. */
