@@ -26,7 +26,7 @@ export const wildcardFinding = (scope: IConstruct, resource: string): string =>
 
 const REASONS = {
   runtime: 'AwsSolutions-L1: the project pins Node.js 22 (NODEJS_22_X) for all functions, matching its toolchain; moving to a newer runtime is a deliberate, tested upgrade.',
-  dlq: 'Invoked synchronously by Step Functions or CloudFormation; failures are handled by the state machine Retry/Catch (recorded in pipeline_runs) or fail the deploy. A DLQ only applies to asynchronous invocations.',
+  dlq: 'Invoked synchronously by Step Functions or the CloudFormation Provider: a failure is retried, then fails the execution at that step (the ExecutionStatus rule records it in pipeline_runs) or fails the deploy. A DLQ only applies to asynchronous invocations; the ledger function, which EventBridge invokes asynchronously, has one.',
   concurrency: 'Concurrency is bounded by the callers (one state machine execution per batch, one custom resource per deploy); reserved concurrency would eat into small account limits and can block deployment.',
   vpc: 'The functions reach only AWS APIs over TLS with IAM (S3, RDS Data API, Secrets Manager); the database has no network path from them by design. A VPC would add NAT or interface endpoints without reducing exposure.',
   xray: 'X-Ray PutTraceSegments/PutTelemetryRecords/GetSampling* do not support resource-level permissions; Resource * is the only form AWS accepts.',

@@ -57,8 +57,6 @@ export interface WarehouseStackProps extends StackProps {
   readonly secretRotation?: Duration;
 }
 
-const POSTGRES_PORT = 5432;
-
 /** Aurora PostgreSQL 17, whichever minor RDS currently defaults to (see engineVersion). */
 export const DEFAULT_ENGINE_VERSION = AuroraPostgresEngineVersion.of('17', '17', { s3Import: true, s3Export: true });
 
@@ -119,8 +117,6 @@ export class WarehouseStack extends Stack {
     s3ImportRole.addToPolicy(new PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.key.keyArn] }));
 
     this.cluster = new DatabaseCluster(this, 'Cluster', {
-      // Spelled out so the security group rules name a port, not a token.
-      port: POSTGRES_PORT,
       engine: DatabaseClusterEngine.auroraPostgres({ version: props.engineVersion ?? DEFAULT_ENGINE_VERSION }),
       writer: ClusterInstance.serverlessV2('Writer', { autoMinorVersionUpgrade: true, publiclyAccessible: false }),
       serverlessV2MinCapacity: minCapacity,
