@@ -3,9 +3,11 @@
 // Wildcard findings are acknowledged only for resources this code granted on purpose (S3 key prefixes,
 // a function's own versions, X-Ray); a new wildcard elsewhere stays an error.
 import { Stack, Validations } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { PipelineFunction } from './constructs/pipeline-function.js';
+import type { WarehouseMigrations } from './constructs/warehouse-migrations.js';
 import type { PipelineStack } from './stacks/pipeline-stack.js';
 import type { StorageStack } from './stacks/storage-stack.js';
 import type { WarehouseStack } from './stacks/warehouse-stack.js';
@@ -24,7 +26,7 @@ export const wildcardFinding = (scope: IConstruct, resource: string): string =>
 
 const REASONS = {
   runtime: 'AwsSolutions-L1: the project pins Node.js 22 (NODEJS_22_X) for all functions, matching its toolchain; moving to a newer runtime is a deliberate, tested upgrade.',
-  dlq: 'Invoked synchronously by Step Functions or CloudFormation; failures are handled by the state machine Retry/Catch (recorded in pipeline_runs) or fail the deploy. A DLQ only applies to asynchronous invocations.',
+  dlq: 'Invoked synchronously by Step Functions or the CloudFormation Provider: a failure is retried, then fails the execution at that step (the ExecutionStatus rule records it in pipeline_runs) or fails the deploy. A DLQ only applies to asynchronous invocations; the ledger function, which EventBridge invokes asynchronously, has one.',
   concurrency: 'Concurrency is bounded by the callers (one state machine execution per batch, one custom resource per deploy); reserved concurrency would eat into small account limits and can block deployment.',
   vpc: 'The functions reach only AWS APIs over TLS with IAM (S3, RDS Data API, Secrets Manager); the database has no network path from them by design. A VPC would add NAT or interface endpoints without reducing exposure.',
   xray: 'X-Ray PutTraceSegments/PutTelemetryRecords/GetSampling* do not support resource-level permissions; Resource * is the only form AWS accepts.',
@@ -50,17 +52,15 @@ export function acknowledgeFindings({ storage, warehouse, pipeline }: NagTargets
   }
   ack(storage.accessLogs, 'HIPAA.Security-S3DefaultEncryptionKMS', 'S3 server access log delivery requires SSE-S3 on the destination bucket; the logs hold request metadata, not object contents.');
   ack(storage.accessLogs, 'AwsSolutions-S1', 'This is the access-log destination; logging it to itself would recurse.');
-  ack(storage.pseudonymKey, 'AwsSolutions-SMG4', 'The pseudonym HMAC key must stay stable: rotating it would give every patient a new pseudonym and break linkage across batches. Rotation is a planned re-keying, not a schedule.');
-  ack(storage.pseudonymKey, 'HIPAA.Security-SecretsManagerRotationEnabled', 'Same as AwsSolutions-SMG4: a stable pseudonym key is required for linkage; re-keying is a planned migration.');
+  ack(storage.pseudonymKey, 'AwsSolutions-SMG4', 'The pseudonym HMAC key must stay stable: rotating it would give every patient a new pseudonym and break linkage across batches. Rotation is a planned re-keying (docs/RUNBOOK.md), not a schedule.');
+  ack(storage.pseudonymKey, 'HIPAA.Security-SecretsManagerRotationEnabled', 'Same as AwsSolutions-SMG4: a stable pseudonym key is required for linkage; re-keying is a planned migration (docs/RUNBOOK.md).');
+  if (storage.trail) {
+    ack(storage.trail.bucket, 'HIPAA.Security-S3BucketReplicationEnabled', 'The trail\'s log files stay in the region the trail records, in a versioned, KMS-encrypted, access-logged bucket with log file validation; an organisation trail is where cross-region copies belong.');
+    ack(storage.trail.trail.node.findChild('LogsRole'), 'HIPAA.Security-IAMNoInlinePolicy', 'CDK\'s Trail construct creates the role CloudTrail uses to write to CloudWatch Logs with an inline policy (logs:CreateLogStream and PutLogEvents on its one log group); it offers no way to supply the role.');
+  }
 
   // Warehouse
-  // cluster.secret is the attachment; the CfnSecret lives under the DatabaseSecret construct 'Secret'.
-  const secret = warehouse.cluster.node.tryFindChild('Secret');
-  if (secret) {
-    const rotation = 'Applications use the Data API and IAM auth; the master secret is used only by the Data API. Single-user rotation needs a rotation Lambda in the isolated VPC plus a Secrets Manager endpoint, deferred until a human login exists.';
-    ack(secret, 'AwsSolutions-SMG4', rotation);
-    ack(secret, 'HIPAA.Security-SecretsManagerRotationEnabled', rotation);
-  }
+  ack(warehouse.cluster, 'AwsSolutions-RDS6', 'IAM database authentication governs direct connections (rds-db:connect tokens); nothing connects directly (isolated subnets, no Lambda in the VPC). Every login goes through the Data API with a Secrets Manager secret: the rotated pipeline login for the Lambdas, the rotated master secret for the migrations only.');
   ack(warehouse.cluster, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]', 'The AWS-managed enhanced-monitoring policy is scoped by AWS to the RDSOSMetrics log group; it is the documented role for this feature.');
   ack(warehouse.cluster, 'HIPAA.Security-RDSInBackupPlan', 'Aurora automated backups (point-in-time recovery, 7-day retention by default, KMS-encrypted) cover recovery; an AWS Backup plan is an organisation-level choice layered on top.');
   if (!warehouse.teardown.deletionProtection) {
@@ -68,17 +68,38 @@ export function acknowledgeFindings({ storage, warehouse, pipeline }: NagTargets
     ack(warehouse.cluster, 'AwsSolutions-RDS10', why);
     ack(warehouse.cluster, 'HIPAA.Security-RDSInstanceDeletionProtectionEnabled', why);
   }
+  // The secret rotation functions reach the cluster on its port, which CDK renders as a token (5432).
+  const clusterGroup = warehouse.cluster.node.tryFindChild('SecurityGroup');
+  for (const rule of clusterGroup?.node.children.filter((c) => c.node.id.startsWith('from ')) ?? []) {
+    const why = 'Ingress on the cluster port (5432, a token to cdk-nag) from the secret rotation functions\' own security group only; no CIDR, no SSH, no other port.';
+    ack(rule, 'HIPAA.Security-EC2RestrictedCommonPorts', why);
+    ack(rule, 'HIPAA.Security-EC2RestrictedSSH', why);
+  }
   ack(warehouse.s3ImportRole, wildcardFinding(warehouse, warehouse.s3ImportObjects), 'Aurora imports only run outputs (runs/ prefix) of the clean bucket; object keys are per-run.');
-  const migrations = warehouse.node.tryFindChild('Migrations');
+  const migrations = warehouse.node.tryFindChild('Migrations') as WarehouseMigrations | undefined;
   if (migrations) {
-    const migrationsFn = migrations.node.findChild('Function') as PipelineFunction;
-    acknowledgeFunction(migrationsFn);
-    const providerRole = migrations.node.findChild('ProviderRole');
-    ack(providerRole, wildcardFinding(migrationsFn, `${migrationsFn.functionArn}:*`), REASONS.versions);
-    const framework = migrations.node.findChild('Provider').node.findChild('framework-onEvent');
-    ack(framework, 'HIPAA.Security-LambdaDLQ', REASONS.dlq);
-    ack(framework, 'HIPAA.Security-LambdaConcurrency', REASONS.concurrency);
-    ack(framework, 'HIPAA.Security-LambdaInsideVPC', 'CDK Provider framework function: it only calls the migrations function and CloudFormation over AWS APIs.');
+    const handlers = [migrations.function, migrations.completeFunction];
+    for (const fn of handlers) acknowledgeFunction(fn);
+    for (const role of ['ProviderRole', 'WaiterRole'].map((id) => migrations.node.findChild(id))) {
+      for (const fn of handlers) ack(role, wildcardFinding(fn, `${fn.functionArn}:*`), REASONS.versions);
+    }
+    const provider = migrations.provider;
+    for (const id of ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']) {
+      const framework = provider.node.tryFindChild(id);
+      if (!framework) continue;
+      ack(framework, 'HIPAA.Security-LambdaDLQ', REASONS.dlq);
+      ack(framework, 'HIPAA.Security-LambdaConcurrency', REASONS.concurrency);
+      ack(framework, 'HIPAA.Security-LambdaInsideVPC', 'CDK Provider framework function: it only calls the migrations functions and CloudFormation over AWS APIs.');
+    }
+    const waiter = provider.node.findChild('waiter-state-machine');
+    const waiterPolicy = waiter.node.findChild('Role');
+    for (const id of ['framework-isComplete', 'framework-onTimeout']) {
+      const framework = provider.node.findChild(id) as IFunction;
+      ack(waiterPolicy, wildcardFinding(framework, `${framework.functionArn}:*`), REASONS.versions);
+    }
+    ack(waiterPolicy, 'AwsSolutions-IAM5[Resource::*]', 'CloudWatch Logs vended delivery for the waiter state machine (logs:CreateLogDelivery and related) does not support resource-level permissions.');
+    ack(waiterPolicy, 'HIPAA.Security-IAMNoInlinePolicy', 'The CDK Provider framework creates the waiter state machine and its role with an inline policy; it offers no way to supply the role.');
+    ack(waiter, 'AwsSolutions-SF2', 'The CDK Provider framework\'s waiter state machine has no X-Ray option; it only polls the isComplete function during a deploy, and logs ALL events.');
   }
 
   // Pipeline

@@ -1,6 +1,8 @@
 // Builds the whole CDK app from plain, validated settings. Used by infra/app.ts (cdk synth / deploy),
 // by the infra tests and by the offline harness (which skips bundling).
 import { App, Tags, type Environment } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { AuroraPostgresEngineVersion } from 'aws-cdk-lib/aws-rds';
 import type { StepName } from '../lambdas/steps/step-names.js';
 import { acknowledgeFindings } from './acknowledgements.js';
 import type { LargeInputsOptions } from './constructs/pipeline-state-machine.js';
@@ -38,6 +40,14 @@ export interface PipelineAppProps {
   readonly steps?: readonly StepName[];
   /** Distributed Map for large inputs. @default - off */
   readonly largeInputs?: LargeInputsOptions;
+  /** A CloudTrail trail with S3 data events on landing and quarantine; turn it off when an organisation trail already records them. @default true */
+  readonly trail?: boolean;
+  /** How long every log group (functions, state machine, database, flow logs, trail) keeps its events. @default RetentionDays.ONE_YEAR */
+  readonly logRetention?: RetentionDays;
+  /** Alarm when no run succeeded for this many days (1..7); 0 turns it off. @default 7 */
+  readonly noSuccessAlarmDays?: number;
+  /** The Aurora PostgreSQL engine. @default DEFAULT_ENGINE_VERSION (17, the minor RDS chooses) */
+  readonly engineVersion?: AuroraPostgresEngineVersion;
   /** Extra App context. */
   readonly context?: Record<string, unknown>;
   /** Build into this App (cdk's entry point passes the one that read cdk.json context). @default - a new App */
@@ -59,10 +69,19 @@ export function buildPipelineApp(props: PipelineAppProps = {}): PipelineApp {
   for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
   const td = teardown(props.removalPolicy ?? 'retain');
   const env = props.env ? { env: props.env } : {};
-  const storage = new StorageStack(app, `${prefix}-Storage`, { ...env, teardown: td, namePrefix: prefix.toLowerCase().slice(0, 20), description: 'Health warehouse: key, buckets, pseudonym key' });
+  const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
+  const storage = new StorageStack(app, `${prefix}-Storage`, {
+    ...env,
+    teardown: td,
+    logRetention,
+    ...(props.trail === false ? { trail: false } : {}),
+    description: 'Health warehouse: key, buckets, pseudonym key, data-events trail',
+  });
   const warehouse = new WarehouseStack(app, `${prefix}-Warehouse`, {
     ...env,
     teardown: td,
+    logRetention,
+    ...(props.engineVersion ? { engineVersion: props.engineVersion } : {}),
     key: storage.key,
     importBucketName: storage.bucketNames.clean,
     description: 'Health warehouse: Aurora PostgreSQL Serverless v2 with the Data API',
@@ -71,11 +90,16 @@ export function buildPipelineApp(props: PipelineAppProps = {}): PipelineApp {
     ...env,
     teardown: td,
     storage: { key: storage.key, bucketNames: storage.bucketNames, pseudonymKey: storage.pseudonymKey },
-    warehouse,
+    warehouse: { ...warehouse.pipelineAccess, maxCapacity: warehouse.maxCapacity },
+    logRetention,
+    ...(props.noSuccessAlarmDays !== undefined ? { noSuccessAlarmDays: props.noSuccessAlarmDays } : {}),
     ...(props.steps ? { steps: props.steps } : {}),
     ...(props.largeInputs ? { largeInputs: props.largeInputs } : {}),
-    description: 'Health warehouse: step functions, Lambdas, S3 trigger',
+    description: 'Health warehouse: step functions, Lambdas, S3 trigger, alarms and dashboard',
   });
+  // The bucket names arrive as explicit imports, which CDK does not count as references.
+  warehouse.addStackDependency(storage);
+  pipeline.addStackDependency(storage);
   Tags.of(app).add('project', 'health-warehouse');
   Tags.of(app).add('teardown', td.setting);
   if (props.acknowledgeNag ?? true) acknowledgeFindings({ storage, warehouse, pipeline });

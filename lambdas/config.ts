@@ -13,6 +13,8 @@ export const ENV = {
   secretArn: 'DB_SECRET_ARN',
   database: 'DB_NAME',
   pseudonymKeySecretArn: 'PSEUDONYM_KEY_SECRET_ARN',
+  /** The pipeline login's secret ({username, password}); only the migrations function gets it. */
+  pipelineLoginSecretArn: 'PIPELINE_LOGIN_SECRET_ARN',
   /** JSON object merged over defaultConfig, e.g. {"privacy":{"epsilonTotal":20}}. */
   pipelineConfig: 'PIPELINE_CONFIG_JSON',
   /** Which step a function runs; the local harness also uses it to map an ARN back to a step. */
@@ -36,6 +38,7 @@ export interface LambdaSettings {
   buckets: Partial<Record<BucketRole, string>>;
   dataApi: DataApiSettings | undefined;
   pseudonymKeySecretArn: string | undefined;
+  pipelineLoginSecretArn: string | undefined;
   /** Where the bundled SQL lives. */
   sqlDir: string;
   /** The bundled Chart.js build the dashboard page inlines. */
@@ -64,6 +67,7 @@ export function readLambdaSettings(env: Env = process.env): LambdaSettings {
     buckets,
     dataApi: readDataApi(env),
     pseudonymKeySecretArn: nonEmpty(env[ENV.pseudonymKeySecretArn]),
+    pipelineLoginSecretArn: nonEmpty(env[ENV.pipelineLoginSecretArn]),
     sqlDir: nonEmpty(env[ENV.sqlDir]) ?? `${env.LAMBDA_TASK_ROOT ?? '.'}/sql`,
     chartJsFile: `${env.LAMBDA_TASK_ROOT ?? '.'}/assets/chart.umd.min.js`,
     pipeline: readPipelineConfig(env[ENV.pipelineConfig]),

@@ -8,7 +8,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { DatabaseCluster } from 'aws-cdk-lib/aws-rds';
+import type { IDatabaseCluster } from 'aws-cdk-lib/aws-rds';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -35,7 +35,7 @@ export interface PipelineFunctionProps extends Omit<NodejsFunctionProps, 'entry'
   /** Encrypts the log group. */
   readonly key: IKey;
   readonly teardown: Teardown;
-  /** @default RetentionDays.THREE_MONTHS */
+  /** @default RetentionDays.ONE_YEAR */
   readonly logRetention?: RetentionDays;
   /** @default Duration.minutes(15) */
   readonly timeout?: Duration;
@@ -54,6 +54,14 @@ export interface BucketAccess {
   readonly prefixes: readonly string[];
 }
 
+/** Where a function runs SQL: the cluster, the database, and the secret it logs in with. */
+export interface WarehouseAccess {
+  readonly cluster: IDatabaseCluster;
+  readonly databaseName: string;
+  /** The pipeline login's secret for the steps; the master secret only for the migrations. */
+  readonly secret: ISecret;
+}
+
 export class PipelineFunction extends NodejsFunction {
   readonly handlerName: string;
   /** Object ARNs (prefix/*) granted through bindBucket, for the cdk-nag acknowledgements. */
@@ -64,7 +72,7 @@ export class PipelineFunction extends NodejsFunction {
       throw new Error(`handlerName must name a file in lambdas/handlers (lowercase, e.g. 'anonymize'); got '${props.handlerName}'.`);
     }
     const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? RetentionDays.ONE_YEAR,
       encryptionKey: props.key,
       removalPolicy: props.teardown.removalPolicy,
     });
@@ -126,16 +134,22 @@ export class PipelineFunction extends NodejsFunction {
     return this;
   }
 
-  /** Lets the function run SQL through the Data API and tells it where. */
-  bindWarehouse(cluster: DatabaseCluster, databaseName: string): this {
-    if (!cluster.secret) throw new Error('bindWarehouse: the cluster has no credentials secret; create it with Credentials.fromGeneratedSecret.');
+  /** Lets the function run SQL through the Data API, logged in with `secret`, and tells it where. */
+  bindWarehouse({ cluster, databaseName, secret }: WarehouseAccess): this {
     // Written out rather than cluster.grantDataApiAccess(): that grant edits the key policy of a key in
-    // another stack, which makes the stacks depend on each other in a cycle.
+    // another stack, which makes the stacks depend on each other in a cycle, and grants the master secret.
     this.addToRolePolicy(new PolicyStatement({ actions: [...DATA_API_ACTIONS], resources: [cluster.clusterArn] }));
-    this.grantSecretRead(cluster.secret);
+    this.grantSecretRead(secret);
     this.addEnvironment(ENV.clusterArn, cluster.clusterArn);
-    this.addEnvironment(ENV.secretArn, cluster.secret.secretArn);
+    this.addEnvironment(ENV.secretArn, secret.secretArn);
     this.addEnvironment(ENV.database, databaseName);
+    return this;
+  }
+
+  /** Lets the migrations read the pipeline login's secret, to make the login with its password. */
+  bindPipelineLoginSecret(secret: ISecret): this {
+    this.grantSecretRead(secret);
+    this.addEnvironment(ENV.pipelineLoginSecretArn, secret.secretArn);
     return this;
   }
 

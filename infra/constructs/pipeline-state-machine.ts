@@ -8,11 +8,17 @@
 //   ShouldGenerate? --$.generate--> Generate --> Anonymize --> Load --> Transform --> Privatize
 //                                                                                      v
 //                                                         CompleteRun --> RunSucceeded (Succeed)
-//   any task --States.ALL--> RecordFailure --> RunFailed (Fail, with the step's error and cause)
 //
 // Every task is a LambdaInvoke with payloadResponseOnly and the default ResultPath '$': the step receives the
 // RunState and returns the whole RunState. Retries (backoff with full jitter) cover Lambda service
 // errors and the handlers' TransientError (database resuming, throttling).
+//
+// Failures. No task catches its errors (only RegisterBatch catches DuplicateBatch): a step that fails
+// after its retries fails the execution AT that step, so a redrive (Step Functions RedriveExecution)
+// restarts exactly that step with the input it had. The batch ledger hears of the failure, and of a
+// timeout or a manual stop, from the execution's status change (the pipeline stack's ExecutionStatus
+// rule), not from a state inside the execution. RegisterBatch claims the batch for executionTimeout,
+// the longest an execution can run, so a run that dies silently releases its batch when that lease ends.
 //
 // Large inputs. One Lambda streams a file within 15 minutes and ~10 GB of /tmp-free memory, which in
 // practice bounds a batch file at a few GB. Beyond that the design is a Distributed Map over byte-range
@@ -26,7 +32,6 @@ import {
   Choice,
   Condition,
   DistributedMap,
-  Fail,
   JitterType,
   JsonPath,
   Pass,
@@ -61,7 +66,7 @@ export interface LargeInputsOptions {
 export interface PipelineDefinitionProps {
   /** One function per step. */
   readonly functions: Readonly<Record<StepName, IFunction>>;
-  /** The batch ledger function (register / complete / fail). */
+  /** The batch ledger function (register / complete). */
   readonly ledger: IFunction;
   /** Steps to chain, in order. 'generate' may only come first and runs only when $.generate is present. @default STEP_NAMES */
   readonly steps?: readonly StepName[];
@@ -69,6 +74,8 @@ export interface PipelineDefinitionProps {
   readonly taskTimeout?: Duration;
   /** Retry attempts per task for RETRIED_ERRORS. @default 4 */
   readonly retryAttempts?: number;
+  /** Longest an execution may run (the state machine's timeout) and so the batch's lease. @default Duration.hours(6) */
+  readonly executionTimeout?: Duration;
   /** Fan anonymize out over byte-range chunks with a Distributed Map. @default - off */
   readonly largeInputs?: LargeInputsOptions;
 }
@@ -78,12 +85,18 @@ export const stateName = (step: StepName): string => step.charAt(0).toUpperCase(
 /** Builds the definition's states in `scope`; returns the start state. */
 export class PipelineDefinition extends Construct {
   readonly start: IChainable;
+  /** Give it to the StateMachine as its timeout: RegisterBatch leases the batch for exactly this long. */
+  readonly executionTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: PipelineDefinitionProps) {
     super(scope, id);
     const steps = validateSteps(props.steps ?? STEP_NAMES);
     const taskTimeout = props.taskTimeout ?? Duration.minutes(15);
     const retryAttempts = props.retryAttempts ?? 4;
+    this.executionTimeout = props.executionTimeout ?? Duration.hours(6);
+    if (this.executionTimeout.toSeconds() < taskTimeout.toSeconds()) {
+      throw new Error(`executionTimeout (${this.executionTimeout.toHumanString()}) must be at least the task timeout (${taskTimeout.toHumanString()}).`);
+    }
 
     const invoke = (name: string, fn: IFunction, payload?: Record<string, unknown>): LambdaInvoke => {
       const task = new LambdaInvoke(this, name, {
@@ -99,35 +112,27 @@ export class PipelineDefinition extends Construct {
       task.addRetry({ errors: RETRIED_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: retryAttempts, maxDelay: Duration.seconds(60), jitterStrategy: JitterType.FULL });
       return task;
     };
-    const ledgerCall = (name: string, action: string) => invoke(name, props.ledger, { action, state: JsonPath.entirePayload });
 
-    const runFailed = new Fail(this, 'RunFailed', { stateName: 'RunFailed', errorPath: '$.error.Error', causePath: '$.error.Cause' });
-    const recordFailure = ledgerCall('RecordFailure', 'fail');
-    recordFailure.addCatch(runFailed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
-    const failed = recordFailure.next(runFailed);
-    const catchAll = <T extends LambdaInvoke | DistributedMap>(task: T): T => task.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' }) as T;
-
-    const register = ledgerCall('RegisterBatch', 'register');
+    const register = invoke('RegisterBatch', props.ledger, { action: 'register', leaseSeconds: this.executionTimeout.toSeconds(), state: JsonPath.entirePayload });
     register.addCatch(new Succeed(this, 'DuplicateBatchIgnored', { stateName: 'DuplicateBatchIgnored', comment: 'Another run owns this batch.' }), {
       errors: [DUPLICATE_BATCH_ERROR],
       resultPath: '$.error',
     });
-    catchAll(register);
 
-    const complete = catchAll(ledgerCall('CompleteRun', 'complete'));
+    const complete = invoke('CompleteRun', props.ledger, { action: 'complete', state: JsonPath.entirePayload });
     complete.next(new Succeed(this, 'RunSucceeded', { stateName: 'RunSucceeded' }));
 
     // The chain after the optional generate step, built back to front.
     const main = steps.filter((s) => s !== 'generate');
     let next: IChainable = complete;
     for (const step of [...main].reverse()) {
-      const task = catchAll(invoke(stateName(step), props.functions[step]));
+      const task = invoke(stateName(step), props.functions[step]);
       task.next(next);
-      next = step === 'anonymize' && props.largeInputs ? this.chunkedAnonymize(props, invoke, catchAll, task) : task;
+      next = step === 'anonymize' && props.largeInputs ? this.chunkedAnonymize(props, invoke, task) : task;
     }
     let afterRegister: IChainable = next;
     if (steps[0] === 'generate') {
-      const generate = catchAll(invoke(stateName('generate'), props.functions.generate));
+      const generate = invoke(stateName('generate'), props.functions.generate);
       generate.next(next);
       afterRegister = new Choice(this, 'ShouldGenerate', { stateName: 'ShouldGenerate' }).when(Condition.isPresent('$.generate'), generate).otherwise(next as State);
     }
@@ -151,7 +156,6 @@ export class PipelineDefinition extends Construct {
   private chunkedAnonymize(
     props: PipelineDefinitionProps,
     invoke: (name: string, fn: IFunction, payload?: Record<string, unknown>) => LambdaInvoke,
-    catchAll: <T extends LambdaInvoke | DistributedMap>(task: T) => T,
     merge: State & INextable,
   ): IChainable {
     const options = props.largeInputs ?? {};
@@ -173,7 +177,7 @@ export class PipelineDefinition extends Construct {
       resultPath: '$.chunkResults',
     });
     map.itemProcessor(invoke('AnonymizeChunk', props.functions.anonymize));
-    catchAll(map).next(merge);
+    map.next(merge);
     return new Choice(this, 'HasChunks', { stateName: 'HasChunks' }).when(Condition.isPresent('$.chunks'), map).otherwise(merge);
   }
 }

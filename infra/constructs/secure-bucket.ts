@@ -1,4 +1,5 @@
 // A bucket for pipeline data: private, SSE-KMS with the pipeline key, TLS only, versioned, access-logged.
+// CloudFormation names it: a retained bucket from an earlier stack never blocks the next deploy.
 import { Duration } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
@@ -6,8 +7,6 @@ import { Construct } from 'constructs';
 import type { Teardown } from '../teardown.js';
 
 export interface SecureBucketProps {
-  /** Physical name; deterministic names let other stacks build ARNs without cross-stack exports. */
-  readonly bucketName: string;
   /** Customer-managed key for SSE-KMS. */
   readonly key: IKey;
   /** Bucket receiving server access logs (must use SSE-S3, an S3 requirement for log delivery). */
@@ -30,7 +29,6 @@ export class SecureBucket extends Construct {
       throw new Error(`${id}: expireAfter must be at least 1 day (S3 lifecycle granularity); got ${props.expireAfter.toHumanString()}.`);
     }
     this.bucket = new Bucket(this, 'Bucket', {
-      bucketName: props.bucketName,
       encryption: BucketEncryption.KMS,
       encryptionKey: props.key,
       bucketKeyEnabled: true,

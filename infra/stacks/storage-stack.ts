@@ -1,19 +1,25 @@
 // Storage: the customer-managed key, the four data buckets (landing, clean, quarantine, published),
-// the access-log bucket and the pseudonym key secret. Everything that holds data follows one teardown.
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+// the access-log bucket, the pseudonym key secret and the CloudTrail trail over the raw-data buckets.
+// Everything that holds data follows one teardown. CloudFormation names the buckets (a retained bucket
+// never blocks a redeploy); the stack outputs their names, and other stacks import them.
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { DataEventsTrail } from '../constructs/data-events-trail.js';
 import { SecureBucket } from '../constructs/secure-bucket.js';
 import type { BucketRole } from '../../lambdas/config.js';
 import type { Teardown } from '../teardown.js';
 
 export interface StorageStackProps extends StackProps {
   readonly teardown: Teardown;
-  /** Start of every bucket name: <namePrefix>-<role>-<account>-<region>. Lowercase, 3-20 chars. @default 'healthwarehouse' */
-  readonly namePrefix?: string;
+  /** Record S3 data events on landing and quarantine with a CloudTrail trail; off when an organisation trail already does. @default true */
+  readonly trail?: boolean;
+  /** How long the trail's files and logs are kept. @default RetentionDays.ONE_YEAR */
+  readonly logRetention?: RetentionDays;
   /** Raw batches are deleted from landing after this long. @default Duration.days(7) */
   readonly landingRetention?: Duration;
   /** Raw rejected rows are deleted from quarantine after this long. @default Duration.days(30) */
@@ -30,8 +36,13 @@ export class StorageStack extends Stack {
   readonly clean: Bucket;
   readonly quarantine: Bucket;
   readonly published: Bucket;
-  /** Bucket names (with account/region tokens), for stacks that build ARNs from them. */
+  /**
+   * For the other stacks: imports of the bucket names this stack exports. Explicit exports (rather than
+   * CDK's automatic ones) keep the names the other stacks' policies show stable, so the cdk-nag
+   * acknowledgements of their key-prefix grants can name them.
+   */
   readonly bucketNames: Record<BucketRole, string>;
+  readonly trail: DataEventsTrail | undefined;
   readonly accessLogs: Bucket;
   /** HMAC key for pseudonyms: 32 random bytes as 64 hex digits. Rotating it breaks linkage across batches. */
   readonly pseudonymKey: Secret;
@@ -81,19 +92,8 @@ export class StorageStack extends Stack {
       lifecycleRules: [{ id: 'expire', expiration: props.accessLogRetention ?? Duration.days(365), noncurrentVersionExpiration: Duration.days(7) }],
     });
 
-    const namePrefix = props.namePrefix ?? 'healthwarehouse';
-    if (!/^[a-z][a-z0-9-]{2,19}$/.test(namePrefix)) {
-      throw new Error(`namePrefix must be 3-20 lowercase letters, digits or '-', starting with a letter (bucket names are global); got '${namePrefix}'.`);
-    }
-    this.bucketNames = {
-      landing: `${namePrefix}-landing-${this.account}-${this.region}`,
-      clean: `${namePrefix}-clean-${this.account}-${this.region}`,
-      quarantine: `${namePrefix}-quarantine-${this.account}-${this.region}`,
-      published: `${namePrefix}-published-${this.account}-${this.region}`,
-    };
     const bucket = (role: BucketRole, extra: { expireAfter?: Duration; eventBridge?: boolean }) =>
       new SecureBucket(this, role.charAt(0).toUpperCase() + role.slice(1), {
-        bucketName: this.bucketNames[role],
         key: this.key,
         accessLogs: this.accessLogs,
         teardown,
@@ -104,6 +104,18 @@ export class StorageStack extends Stack {
     this.clean = bucket('clean', { expireAfter: props.cleanRetention ?? Duration.days(30) });
     this.quarantine = bucket('quarantine', { expireAfter: quarantineRetention });
     this.published = bucket('published', {});
+    const buckets: Record<BucketRole, Bucket> = { landing: this.landing, clean: this.clean, quarantine: this.quarantine, published: this.published };
+    const names = {} as Record<BucketRole, string>;
+    for (const [role, b] of Object.entries(buckets) as [BucketRole, Bucket][]) {
+      const exportName = `${this.stackName}-${role}-bucket`;
+      new CfnOutput(this, `${role.charAt(0).toUpperCase()}${role.slice(1)}BucketName`, { value: b.bucketName, exportName, description: `The ${role} bucket` });
+      names[role] = Fn.importValue(exportName);
+    }
+    this.bucketNames = names;
+    this.trail =
+      props.trail === false
+        ? undefined
+        : new DataEventsTrail(this, 'DataEvents', { key: this.key, buckets: [this.landing, this.quarantine], accessLogs: this.accessLogs, teardown, retention: props.logRetention ?? RetentionDays.ONE_YEAR });
 
     this.pseudonymKey = new Secret(this, 'PseudonymKey', {
       description: 'HMAC-SHA-256 key for pseudonyms (hex). Do not rotate: new keys mean new pseudonyms.',

@@ -9,7 +9,9 @@ import { keyLabel, renderDashboard, SECTIONS } from '../../lambdas/core/dashboar
 import { loadDashboardAssets } from '../../lambdas/adapters/dashboard-assets.js';
 import { startDashboardServer, type DashboardServer } from '../../local/dashboard/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+// CI (.ci/run) sets HW_REQUIRE_BROWSER=1: there a missing browser fails the run instead of skipping it.
+const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
+const REQUIRED = process.env['HW_REQUIRE_BROWSER'] === '1';
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -22,9 +24,15 @@ const ARGS = [
 ];
 const ARTIFACTS = join(process.cwd(), '.test-artifacts');
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
+if (!hasChromium && !REQUIRED) {
   console.warn(`dashboard browser test skipped: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
 }
+
+describe.runIf(!hasChromium && REQUIRED)('Dashboard in headless Chromium (required: HW_REQUIRE_BROWSER=1)', () => {
+  it('has a browser to run in', () => {
+    throw new Error(`${CHROMIUM} is missing and HW_REQUIRE_BROWSER=1 says this run must test the dashboard in a browser: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  });
+});
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/published-snapshot.json', import.meta.url), 'utf8')) as PublishedSnapshot;
 const table = (name: string): PublishedTable => {

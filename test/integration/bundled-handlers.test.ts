@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLambdaSettings } from '../../lambdas/config.js';
+import { executionStatusEvent, type ExecutionStatusEvent } from '../../lambdas/steps/execution-status.js';
 import type { BatchLedger, LedgerEvent } from '../../lambdas/steps/batch-ledger.js';
 import type { RunInput, RunState } from '../../lambdas/steps/run-state.js';
 import { STEP_NAMES, type StepName } from '../../lambdas/steps/step-names.js';
@@ -28,6 +29,8 @@ const fn = (name: string): BundledFunction => {
   if (!found) throw new Error(`no bundled function ${name}; have ${[...bundled.functions.keys()].join(', ')}`);
   return found;
 };
+/** Every value functions give a variable (the master secret for migrations, the login's for the rest). */
+const all = (variable: string): string[] => [...new Set([...bundled.functions.values()].map((f) => f.env[variable]).filter((v): v is string => v !== undefined))];
 /** A variable every function that has it agrees on. */
 const shared = (variable: string): string => {
   const values = new Set([...bundled.functions.values()].map((f) => f.env[variable]).filter((v) => v !== undefined));
@@ -45,7 +48,7 @@ afterAll(() => bundled?.close());
 
 describe('Bundled handlers', () => {
   it('bundle every function the app deploys, each carrying the files it reads at run time', async () => {
-    expect([...bundled.functions.keys()].sort()).toEqual([...STEP_NAMES, 'ledger', 'migrate'].sort());
+    expect([...bundled.functions.keys()].sort()).toEqual([...STEP_NAMES, 'ledger', 'migrate.onEvent', 'migrate.isComplete'].sort());
     const migrations = (await readdir(join(REPO_ROOT, 'sql/migrations'))).sort();
     for (const f of bundled.functions.values()) {
       const settings = readLambdaSettings({ ...f.env, LAMBDA_TASK_ROOT: f.dir });
@@ -75,8 +78,11 @@ describe.each(DATABASES)('Bundled handlers on the doubles, on $name', (kind) => 
     doubles = createCloudDoubles({
       buckets,
       database: db.databaseUrl ? { url: db.databaseUrl } : { pgliteDir: join(db.workDir, 'pglite') },
-      dataApi: { resourceArn: shared('DB_CLUSTER_ARN'), secretArns: [shared('DB_SECRET_ARN')], database: shared('DB_NAME') },
-      secrets: [{ arn: shared('PSEUDONYM_KEY_SECRET_ARN'), value: 'c0ffee'.repeat(11).slice(0, 64) }],
+      dataApi: { resourceArn: shared('DB_CLUSTER_ARN'), secretArns: all('DB_SECRET_ARN'), database: shared('DB_NAME') },
+      secrets: [
+        { arn: shared('PSEUDONYM_KEY_SECRET_ARN'), value: 'c0ffee'.repeat(11).slice(0, 64) },
+        { arn: shared('PIPELINE_LOGIN_SECRET_ARN'), value: JSON.stringify({ username: 'hw_pipeline_login', password: 'bundled-test-login-password' }) },
+      ],
     });
     served = await serveDoubles(doubles, REGION);
   });
@@ -88,8 +94,11 @@ describe.each(DATABASES)('Bundled handlers on the doubles, on $name', (kind) => 
   });
 
   it('migrate on deploy, run the batch through the state machine, and end a second claim on it quietly', async () => {
-    const migrate = await start('migrate');
-    const created = (await migrate.invoke({ RequestType: 'Create' } as CloudFormationCustomResourceCreateEvent)) as { Data: { Applied: string } };
+    // The Provider framework: onEvent acknowledges, isComplete applies the migrations and makes the login.
+    const create = { RequestType: 'Create' } as CloudFormationCustomResourceCreateEvent;
+    expect(await (await start('migrate.onEvent')).invoke(create)).toMatchObject({ PhysicalResourceId: expect.any(String) });
+    const created = (await (await start('migrate.isComplete')).invoke(create)) as { IsComplete: boolean; Data: { Applied: string } };
+    expect(created.IsComplete).toBe(true);
     expect(created.Data.Applied.split(',')).toContain('001_core_schema.sql');
 
     const steps: LocalSteps = {};
@@ -98,11 +107,14 @@ describe.each(DATABASES)('Bundled handlers on the doubles, on $name', (kind) => 
       steps[name as StepName] = (state: RunState) => handler.invoke(state) as Promise<RunState>;
     }
     const ledgerFunction = await start('ledger');
-    const record = (event: LedgerEvent) => ledgerFunction.invoke(event).then(() => undefined);
+    const record = (event: LedgerEvent | ExecutionStatusEvent) => ledgerFunction.invoke(event).then(() => undefined);
+    // The state machine calls register and complete; failures and redrives reach the same function as
+    // the execution status rule's EventBridge events.
     const ledger: BatchLedger = {
-      register: (state) => record({ action: 'register', state }),
+      register: (state, leaseSeconds) => record({ action: 'register', leaseSeconds, state }),
       complete: (state) => record({ action: 'complete', state }),
-      fail: (state, error) => record({ action: 'fail', state: { ...state, error } }),
+      fail: (run, error) => record(executionStatusEvent({ name: run.runId, status: 'FAILED', input: JSON.stringify({ runId: run.runId, batchPrefix: run.batchKey }), error: error.Error ?? null, cause: error.Cause ?? null })),
+      resume: (runId) => record(executionStatusEvent({ name: runId, status: 'RUNNING', redriveCount: 1 })),
     };
 
     const run = await runPipelineLocally(steps, INPUT, { ledger });

@@ -119,7 +119,14 @@ export class DataApiDouble {
   async executeStatement(input: ExecuteStatementCommandInput): Promise<StatementOutput> {
     this.checkCall(input);
     if (!input.sql?.trim()) throw badRequest('SQL statement is required.');
-    if (isCreateAwsS3Extension(input.sql)) return this.onSession(input.transactionId, async () => ({ numberOfRecordsUpdated: 0 }));
+    if (isCreateAwsS3Extension(input.sql)) {
+      // The extension's schemas exist, as on Aurora, so grants on them work; the import itself is the
+      // double's (runS3Import), never a function in them.
+      return this.onSession(input.transactionId, async (session) => {
+        for (const schema of ['aws_commons', 'aws_s3']) await session.run(bindParameters(`create schema if not exists ${schema}`, []));
+        return { numberOfRecordsUpdated: 0 };
+      });
+    }
     const s3Import = parseS3Import(input.sql, input.parameters);
     const bound = s3Import ? undefined : bindParameters(input.sql, input.parameters);
     return this.onSession(input.transactionId, async (session) => {

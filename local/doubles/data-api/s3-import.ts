@@ -5,8 +5,8 @@
 // Both documented forms are understood: (table, columns, options, aws_commons.create_s3_uri(bucket,
 // path, region)) and (table, columns, options, bucket, path, region), with each argument a :parameter
 // or a string literal. https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_PostgreSQL.S3Import.Reference.html
-// `create extension [if not exists] aws_s3 [cascade]` succeeds and does nothing (there is no such
-// extension outside Aurora); anything else naming aws_s3 reaches the database and fails there.
+// `create extension [if not exists] aws_s3 [cascade]` succeeds and creates only the extension's two
+// schemas (there is no such extension outside Aurora), so grants on them work as on Aurora.
 import { createReadStream } from 'node:fs';
 import type { SqlParameter } from '@aws-sdk/client-rds-data';
 import type { S3Double } from '../s3/s3-double.js';

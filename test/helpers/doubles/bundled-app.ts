@@ -17,10 +17,13 @@ export const REGION = 'us-east-1';
 type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>; Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> };
 
 export interface BundledFunction {
-  /** PIPELINE_STEP: a step, 'ledger' or 'migrate'. */
+  /** PIPELINE_STEP (a step, 'ledger'), or 'migrate.onEvent' / 'migrate.isComplete' when the function's
+   * handler is another export of its bundle than `handler`. */
   name: string;
-  /** The bundle folder (LAMBDA_TASK_ROOT); the handler is index.mjs's `handler`. */
+  /** The bundle folder (LAMBDA_TASK_ROOT). */
   dir: string;
+  /** The export of index.mjs the template's Handler names. */
+  exportName: string;
   /** The environment the template gives the function, tokens resolved. */
   env: Record<string, string>;
 }
@@ -40,14 +43,16 @@ export async function synthesizeBundledApp(): Promise<BundledApp> {
   const functions = new Map<string, BundledFunction>();
   for (const template of templates) {
     for (const [id, resource] of Object.entries(template.Resources)) {
-      const props = resource.Properties as { Code?: { S3Key?: string }; Environment?: { Variables?: Record<string, unknown> } } | undefined;
+      const props = resource.Properties as { Code?: { S3Key?: string }; Handler?: string; Environment?: { Variables?: Record<string, unknown> } } | undefined;
       const variables = props?.Environment?.Variables ?? {};
-      const name = variables[ENV.step];
-      if (resource.Type !== 'AWS::Lambda::Function' || typeof name !== 'string') continue;
+      const step = variables[ENV.step];
+      if (resource.Type !== 'AWS::Lambda::Function' || typeof step !== 'string') continue;
+      const exportName = (props?.Handler ?? 'index.handler').replace(/^index\./, '');
+      const name = exportName === 'handler' ? step : `${step}.${exportName}`;
       const hash = /^([0-9a-f]{64})\.zip$/.exec(props?.Code?.S3Key ?? '')?.[1];
       if (!hash) throw new Error(`${id}: no bundled asset in its Code: ${JSON.stringify(props?.Code)}`);
       const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolveToken(v, template, templates)]));
-      functions.set(name, { name, dir: join(outdir, `asset.${hash}`), env });
+      functions.set(name, { name, dir: join(outdir, `asset.${hash}`), exportName, env });
     }
   }
   return { functions, close: () => rm(outdir, { recursive: true, force: true }) };
@@ -101,7 +106,7 @@ const RUNTIME = join(import.meta.dirname, 'lambda-runtime.mjs');
  */
 export async function startFunction(fn: BundledFunction, baseEnv: Record<string, string>): Promise<RunningFunction> {
   const env = { PATH: process.env['PATH'] ?? '', ...baseEnv, ...fn.env, LAMBDA_TASK_ROOT: fn.dir, AWS_LAMBDA_FUNCTION_NAME: fn.name };
-  const child = fork(RUNTIME, [join(fn.dir, 'index.mjs')], { env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(RUNTIME, [join(fn.dir, 'index.mjs'), fn.exportName], { env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();

@@ -1,10 +1,12 @@
-// A minimal stand-in for the Lambda runtime: loads one bundled handler (the file in argv[2]) in this
+// A minimal stand-in for the Lambda runtime: loads one bundled handler (the export argv[3] of the file
+// in argv[2]) in this
 // process, with the environment the parent started it with, and answers each invocation the parent
 // sends over IPC, events and results as JSON, as Lambda passes them. One process per function, kept
 // warm between invocations like a Lambda execution environment.
 import { pathToFileURL } from 'node:url';
 
-const { handler } = await import(pathToFileURL(process.argv[2]).href);
+const handler = (await import(pathToFileURL(process.argv[2]).href))[process.argv[3] ?? 'handler'];
+if (typeof handler !== 'function') throw new Error(`${process.argv[2]} exports no function ${process.argv[3]}`);
 process.on('message', async ({ id, event }) => {
   try {
     const result = await handler(event, { functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, awsRequestId: String(id) });
