@@ -1,2 +1,3 @@
--- test: cost not null and non-negative; table: fact_visits
-select visit_id as key from fact_visits where cost is null or cost < 0 or cost_with_privacy is null;
+-- test: cost non-negative, and cost and cost_with_privacy both present or both null; table: fact_visits
+select visit_id as key from fact_visits
+where cost < 0 or (cost is null) <> (cost_with_privacy is null);
