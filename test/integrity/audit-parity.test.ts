@@ -7,11 +7,9 @@ import splitter from 'dbgate-query-splitter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../lambdas/core/integrity/audit-chain.js';
 import type { Warehouse } from '../../lambdas/ports.js';
-import { migrate } from '../../lambdas/steps/index.js';
 import { readAuditChain } from '../../lambdas/steps/io/audit-chain-query.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { testDeps } from '../helpers/run-pipeline.js';
-import { errorOf, withTestWarehouse } from './support/warehouse.js';
+import { errorOf, withMigratedWarehouse, withTestWarehouse } from './support/warehouse.js';
 
 const { splitQuery, postgreSplitterOptions } = splitter;
 const QUERIES = join(import.meta.dirname, '../fixtures/reference-audit-queries.sql');
@@ -22,18 +20,13 @@ describe.each(DATABASES)('Reference audit columns on $name', (kind) => {
 
   beforeAll(async () => {
     db = await kind.create();
-    const deps = testDeps(db);
-    try {
-      const wh = await deps.warehouse();
-      await migrate(wh, deps.sql);
+    await withMigratedWarehouse(db, async (wh) => {
       await wh.query("select set_config('pipeline.app_user', 'someone-else', false)");
       // A caller that tries to name its own address is overruled by the trigger.
       await wh.query(`select write_audit('LOAD', 'staging_visits', 3, '{"client_addr": "203.0.113.9", "file": "v.csv"}'::jsonb)`);
       await wh.query('select count(*) from get_dim_patients()');
       await wh.query('select count(*) from get_fact_visits()');
-    } finally {
-      await deps.close();
-    }
+    });
   });
   afterAll(() => db.drop());
 
