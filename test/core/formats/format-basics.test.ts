@@ -55,6 +55,8 @@ describe('Function: detectFormat', () => {
     [['patients.csv', 'providers.csv', 'encounters.csv', 'conditions.csv'], 'synthea-csv'],
     [['synthetic_patients.csv', 'synthetic_providers.csv', 'synthetic_visits.csv'], 'csv'],
     [['patients.csv', 'visits.csv'], 'csv'],
+    [['synthetic_patients.csv', 'synthetic_providers.csv', 'synthetic_visits.csv', 'notes/Patient.ndjson'], 'csv'],
+    [['log.ndjson', 'patients.csv', 'providers.csv', 'encounters.csv'], 'synthea-csv'],
   ] as const)('%j is %s', (keys, format) => {
     expect(detectFormat(keys)).toBe(format);
   });
