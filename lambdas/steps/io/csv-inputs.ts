@@ -51,9 +51,13 @@ async function* csvRecords(
     let checked = false;
     let last = 0;
     for await (const r of source.records) {
-      if (!checked) checkHeader(await source.header, where);
-      checked = true;
-      last = r.line;
+      // Only a row proves the header was read: csv-source hands on an unreadable record as soon as the
+      // parser skips it, possibly before the header record, so awaiting the header then would deadlock.
+      if (!checked && r.kind === 'row') {
+        checkHeader(await source.header, where);
+        checked = true;
+      }
+      last = Math.max(last, r.line);
       yield inputOf(r, { file: where, line: r.line, sourceLine: offset + r.line }, toRow);
     }
     if (!checked) checkHeader(await source.header, where);
