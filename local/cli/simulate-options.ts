@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { PipelineError } from '../../lambdas/core/errors.js';
 import { isIsoDate } from '../../lambdas/core/generate/dates.js';
+import { INPUT_FORMATS, isInputFormat, type InputFormat } from '../../lambdas/core/formats/input-format.js';
 
 export interface SimulateOptions {
   patients: number;
@@ -14,6 +15,10 @@ export interface SimulateOptions {
   workDir: string;
   asOf?: string;
   fresh: boolean;
+  /** With --input: how to read it (default: the manifest, else the file names). Without: csv or fhir output. */
+  format?: InputFormat;
+  /** With --input: a mapping file for the csv format (docs/INPUT-FORMATS.md). */
+  mapping?: string;
 }
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
@@ -22,8 +27,12 @@ export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
   --max-visits N      visits per patient are 1..N (default 5)
   --seed N            generator seed (default 42); the same seed gives byte-identical files
   --as-of YYYY-MM-DD  reference date of the batch (default 2025-12-31 when generating, today with --input)
-  --input DIR         run on CSV files in DIR (synthetic_patients.csv, synthetic_providers.csv,
-                      synthetic_visits.csv, or a manifest.json naming them); no generate step
+  --input DIR         run on the files in DIR, no generate step: the reference's CSV files (or a
+                      manifest.json naming them), a FHIR Bulk Data export (*.ndjson), a Synthea CSV
+                      export, or another CSV export with --mapping (docs/INPUT-FORMATS.md)
+  --format F          csv, synthea-csv or fhir: how to read --input (default: its manifest, else
+                      its file names); without --input, csv or fhir is what the generator writes
+  --mapping FILE      with --input: a mapping file from the export's columns to the contract
   --database-url URL  a PostgreSQL server (also DATABASE_URL); default: embedded PGlite in --dir
   --dir DIR           where the local buckets, embedded database and key file live (default .warehouse)
   --fresh             delete the embedded database and local buckets first (keeps the key file)
@@ -46,6 +55,7 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
         'max-visits': { type: 'string' }, input: { type: 'string' }, 'database-url': { type: 'string' },
         json: { type: 'boolean', default: false }, dir: { type: 'string' }, 'as-of': { type: 'string' },
         fresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+        format: { type: 'string' }, mapping: { type: 'string' },
       },
       strict: true,
     }));
@@ -55,6 +65,11 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
   if (values.help) return 'help';
   const asOf = values['as-of'];
   if (asOf !== undefined && !isIsoDate(asOf)) throw new PipelineError('BAD_CONFIG', `--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
+  const format = values.format;
+  if (format !== undefined && !isInputFormat(format)) throw new PipelineError('BAD_CONFIG', `--format must be one of ${INPUT_FORMATS.join(', ')}, got "${format}"`, SIMULATE_USAGE);
+  if (values.input === undefined && format === 'synthea-csv') throw new PipelineError('BAD_CONFIG', '--format synthea-csv reads an export: give it with --input (the generator writes csv or fhir)', SIMULATE_USAGE);
+  if (values.input === undefined && values.mapping !== undefined) throw new PipelineError('BAD_CONFIG', '--mapping applies to the files of --input', SIMULATE_USAGE);
+  if (values.mapping !== undefined && format !== undefined && format !== 'csv') throw new PipelineError('BAD_CONFIG', `--mapping applies to the csv format, not ${format}`, SIMULATE_USAGE);
   const seed = values.seed === undefined ? 42 : Number(values.seed);
   if (!Number.isSafeInteger(seed)) throw new PipelineError('BAD_CONFIG', `--seed must be a whole number, got "${values.seed}"`);
   return {
@@ -68,5 +83,7 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
     workDir: values.dir ?? '.warehouse',
     asOf,
     fresh: values.fresh,
+    ...(format !== undefined && { format }),
+    ...(values.mapping !== undefined && { mapping: values.mapping }),
   };
 }

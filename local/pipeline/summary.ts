@@ -1,11 +1,13 @@
 // The run summary: per-entity reconciliation (rows in = loaded + quarantined), table counts, step
 // times, privacy budget. Pure: built from the final run state.
-import { ENTITIES, type Entity, type RunState } from '../../lambdas/steps/run-state.js';
+import { ENTITIES, type Entity, type RunState, type SourceReport } from '../../lambdas/steps/run-state.js';
 
 export interface EntitySummary {
   read: number;
   loaded: number;
   quarantinedOnRead: number;
+  /** Of quarantinedOnRead, rows left out by a rule of the format, not as bad data. */
+  excludedOnRead?: number;
   quarantinedInWarehouse: number;
   reconciles: boolean;
 }
@@ -15,6 +17,8 @@ export interface RunSummary {
   status: 'succeeded';
   entities: Record<Entity, EntitySummary>;
   extraColumns: Partial<Record<Entity, string[]>>;
+  /** The input format and what its adapter skipped, excluded or could not join. */
+  source?: SourceReport;
   tables: Record<string, number>;
   partitions: string[];
   stepSeconds: Record<string, number>;
@@ -33,7 +37,8 @@ export function summarise(state: RunState, extra: { warehouse: string; files: Re
       const onRead = a?.counts[e].quarantined ?? 0;
       const inWarehouse = t?.quarantined[e] ?? 0;
       const loaded = (a?.counts[e].clean ?? 0) - inWarehouse;
-      return [e, { read, loaded, quarantinedOnRead: onRead, quarantinedInWarehouse: inWarehouse, reconciles: read === loaded + onRead + inWarehouse }];
+      const excluded = a?.counts[e].excluded;
+      return [e, { read, loaded, quarantinedOnRead: onRead, ...(excluded && { excludedOnRead: excluded }), quarantinedInWarehouse: inWarehouse, reconciles: read === loaded + onRead + inWarehouse }];
     }),
   ) as Record<Entity, EntitySummary>;
   const stepSeconds: Record<string, number> = {};
@@ -46,6 +51,7 @@ export function summarise(state: RunState, extra: { warehouse: string; files: Re
     status: 'succeeded',
     entities,
     extraColumns: a?.extraColumns ?? {},
+    ...(a?.source && { source: a.source }),
     tables: t?.tables ?? {},
     partitions: t?.partitions ?? [],
     stepSeconds,
@@ -67,6 +73,7 @@ export function renderSummary(s: RunSummary): string {
     lines.push(`  ${e.padEnd(10)}${pad(c.read, 10)}${pad(c.loaded, 10)}${pad(q, 13)}  ${c.reconciles ? 'yes' : 'NO'}`);
   }
   for (const [e, cols] of Object.entries(s.extraColumns)) lines.push(`  note: ${e} file has extra columns, ignored: ${cols.join(', ')}`);
+  if (s.source) lines.push(...sourceLines(s.source, s.entities));
   lines.push('', '  tables: ' + Object.entries(s.tables).map(([k, v]) => `${k}=${v}`).join(', '));
   lines.push(`  partitions: ${s.partitions.join(', ')}`);
   lines.push('  step seconds: ' + Object.entries(s.stepSeconds).map(([k, v]) => `${k} ${v}`).join(', '));
@@ -76,4 +83,20 @@ export function renderSummary(s: RunSummary): string {
   lines.push('');
   for (const [k, v] of Object.entries(s.files)) lines.push(`  ${k}: ${v}`);
   return lines.join('\n');
+}
+
+/** The input format's notes: rows excluded by rule, skipped types, references and fields it could not fill. */
+function sourceLines(source: SourceReport, entities: Record<Entity, EntitySummary>): string[] {
+  const list = (counts: Record<string, number> | undefined) => Object.entries(counts ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');
+  const lines = [`  format: ${source.format}`];
+  const excluded = Object.entries(entities).filter(([, c]) => c.excludedOnRead).map(([e, c]) => `${e} ${c.excludedOnRead}`);
+  if (excluded.length) lines.push(`  note: excluded by rule (superseded versions, cancelled or entered-in-error), in quarantine: ${excluded.join(', ')}`);
+  if (list(source.skippedTypes)) lines.push(`  note: resource types nothing reads, skipped (files): ${list(source.skippedTypes)}`);
+  if (list(source.notInExport)) lines.push(`  note: references to resources not in this export (rows kept): ${list(source.notInExport)}`);
+  if (list(source.unresolved)) lines.push(`  note: references that match nothing usable: ${list(source.unresolved)}`);
+  if (list(source.notRecorded)) lines.push(`  note: not recorded in the export: ${list(source.notRecorded)}`);
+  if (list(source.excludedJoins)) lines.push(`  note: left out by status: ${list(source.excludedJoins)}`);
+  if (source.unallocatedClaims) lines.push(`  note: claims not put on a visit: ${source.unallocatedClaims}`);
+  if (source.strayLines) lines.push(`  note: unreadable lines of join files (in quarantine): ${source.strayLines}`);
+  return lines;
 }
