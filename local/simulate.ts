@@ -1,7 +1,8 @@
-// `npm run simulate`: the whole pipeline offline. Generates a synthetic batch (or reads --input),
-// then anonymize -> load -> transform -> privatize on PGlite or the server in --database-url.
+// `npm run simulate`: the whole pipeline offline. Generates a synthetic batch (CSV, or a FHIR export
+// with --format fhir) or reads --input (any format, with --format and --mapping when the file names do
+// not say), then anonymize -> load -> transform -> privatize on PGlite or the server in --database-url.
 import './polyfills.js';
-import { rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultConfig } from '../lambdas/core/config.js';
 import { PipelineError } from '../lambdas/core/errors.js';
@@ -79,16 +80,30 @@ async function planInput(o: SimulateOptions): Promise<RunInput> {
     const dir = resolve(o.input);
     const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
     if (!isDir) throw new PipelineError('BLOB_NOT_FOUND', `--input ${dir} is not a folder`, SIMULATE_USAGE);
-    // The batch is its files (and an explicit --as-of); today is only the default date, not identity.
-    const runId = await inputRunId(dir, o.asOf);
-    return { runId, batchKey: runId, batchPrefix: '', asOf: o.asOf ?? new Date().toISOString().slice(0, 10) };
+    // The batch is its files, how to read them and an explicit --as-of; today is only the default date.
+    const source = o.format || o.mapping ? { ...(o.format && { format: o.format }), ...(o.mapping && { mapping: await readMapping(o.mapping) }) } : undefined;
+    const runId = await inputRunId(dir, o.asOf, source);
+    return { runId, batchKey: runId, batchPrefix: '', asOf: o.asOf ?? new Date().toISOString().slice(0, 10), ...(source && { source }) };
   }
   const asOf = o.asOf ?? DEFAULT_GENERATED_AS_OF;
-  const runId = generatedRunId({ ...o, asOf });
+  const format = o.format === 'fhir' ? 'fhir' : 'csv';
+  const runId = generatedRunId({ ...o, asOf, format });
   return {
     runId,
     batchPrefix: `batches/${runId}/`,
     asOf,
-    generate: { patients: o.patients, providers: o.providers, seed: o.seed, maxVisitsPerPatient: o.maxVisits },
+    generate: { patients: o.patients, providers: o.providers, seed: o.seed, maxVisitsPerPatient: o.maxVisits, ...(format === 'fhir' && { format }) },
   };
+}
+
+/** The mapping file's JSON; the anonymize step validates it and names any field that is wrong. */
+async function readMapping(path: string): Promise<unknown> {
+  const text = await readFile(resolve(path), 'utf8').catch((e: unknown) => {
+    throw new PipelineError('BLOB_NOT_FOUND', `--mapping ${resolve(path)} cannot be read`, SIMULATE_USAGE, { cause: e });
+  });
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new PipelineError('BAD_INPUT', `--mapping ${resolve(path)} is not valid JSON: ${(e as Error).message}`, 'see docs/INPUT-FORMATS.md, "Writing a mapping file"', { cause: e });
+  }
 }

@@ -1,16 +1,17 @@
 // Step 2: stream every raw row through validation and anonymisation. Clean rows go to the clean store;
-// rejected rows go, raw and with their file, line, field and reason, to the quarantine store.
+// rejected rows go, raw and with their file, line, field and reason, to the quarantine store. The
+// batch's format (contract v1 CSV, mapped CSV, FHIR Bulk Data) is chosen by io/batch-input.ts.
 import { anonymizers, type AnonymizeTools, type RowIssue } from '../core/anonymize/anonymize-row.js';
 import { createPseudonymiser } from '../core/anonymize/pseudonym.js';
 import { CLEAN_COLUMNS, QUARANTINE_COLUMNS } from '../core/contract/clean-contract.js';
-import { checkHeader } from '../core/contract/input-contract.js';
 import { PipelineError } from '../core/errors.js';
 import { createRowNoise } from '../core/privacy/mechanisms.js';
-import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type Step, type StepDeps } from './run-state.js';
+import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type SourceReport, type Step, type StepDeps } from './run-state.js';
+import { openBatchInput } from './io/batch-input.js';
 import { openCsvSink, type CsvSink } from './io/csv-sink.js';
-import { readCsv } from './io/csv-source.js';
+import type { EntityInput, RecordOrigin } from './io/input-record.js';
 import { cleanKey, quarantineKey } from './io/keys.js';
-import { batchFileKeys, describe, readManifest } from './io/manifest.js';
+import { describe, readManifest } from './io/manifest.js';
 
 const PROGRESS_EVERY = 25_000;
 
@@ -19,8 +20,6 @@ export const anonymize: Step = async (deps, state) => {
   const manifest = await readManifest(deps.landing, state.batchPrefix);
   // The batch's own date, when its manifest gives one, outranks the date the run was started with.
   state = { ...state, asOf: manifest.asOf ?? state.asOf };
-  const files = batchFileKeys(state.batchPrefix, manifest);
-  await assertFilesExist(deps, files);
 
   const key = await deps.keys.pseudonymKey();
   const tools: AnonymizeTools = {
@@ -34,97 +33,77 @@ export const anonymize: Step = async (deps, state) => {
   const counts = {} as Record<Entity, EntityCounts>;
   const extraColumns: AnonymizeOutput['extraColumns'] = {};
   const clean = {} as Record<Entity, string>;
+  let source: SourceReport;
   try {
+    // Lines that belong to no entity (a FHIR Condition that is not JSON) are quarantined as they come.
+    const input = await openBatchInput(deps.landing, state, manifest, (stray) =>
+      quarantine.write({ run_id: state.runId, file: stray.origin.file, line: stray.origin.line, entity: stray.kind, field: '', reason: stray.reason, raw: stray.raw }),
+    );
     for (const entity of ENTITIES) {
       clean[entity] = cleanKey(state.runId, entity);
-      const result = await anonymizeFile(deps, entity, files[entity], clean[entity], tools, quarantine, state.runId);
-      counts[entity] = result.counts;
-      if (result.extra.length) extraColumns[entity] = result.extra;
+      const entityInput = input.entity(entity);
+      counts[entity] = await anonymizeEntity(deps, entity, entityInput, clean[entity], tools, quarantine, state.runId);
+      const extra = entityInput.extraColumns();
+      if (extra.length) extraColumns[entity] = extra;
     }
+    source = input.report();
   } finally {
     await quarantine.close();
   }
   assertRejectShare(counts, deps.config.maxRejectedShare, describe(deps.quarantine, quarantineKey(state.runId)));
-  assertNotEmpty(counts, files, deps);
+  assertNotEmpty(counts, source);
   const anonymized: AnonymizeOutput = {
     clean,
     quarantine: quarantineKey(state.runId),
     counts,
     extraColumns,
+    source,
     ms: deps.now() - started,
   };
   return { ...state, anonymized };
 };
 
-async function assertFilesExist(deps: StepDeps, files: Record<Entity, string>): Promise<void> {
-  for (const entity of ENTITIES) {
-    if (!(await deps.landing.exists(files[entity]))) {
-      throw new PipelineError(
-        'BLOB_NOT_FOUND',
-        `input file for ${entity} not found: ${describe(deps.landing, files[entity])}`,
-        'a batch needs synthetic_patients.csv, synthetic_providers.csv and synthetic_visits.csv (or a manifest.json naming them)',
-      );
-    }
-  }
-}
-
-async function anonymizeFile(
+async function anonymizeEntity(
   deps: StepDeps,
   entity: Entity,
-  inputKey: string,
+  input: EntityInput,
   outputKey: string,
   tools: AnonymizeTools,
   quarantine: CsvSink,
   runId: string,
-): Promise<{ counts: EntityCounts; extra: string[] }> {
-  const where = describe(deps.landing, inputKey);
-  const source = readCsv(await deps.landing.get(inputKey));
+): Promise<EntityCounts> {
   const out = openCsvSink(deps.clean, outputKey, CLEAN_COLUMNS[entity]);
   const counts: EntityCounts = { read: 0, clean: 0, quarantined: 0 };
+  let excluded = 0;
   const anonymizeRow = anonymizers[entity];
-  let extra: string[] | undefined;
-  const reject = async (line: number, issues: RowIssue[], raw: string) => {
+  const reject = async (origin: RecordOrigin, issues: RowIssue[], raw: string) => {
     counts.quarantined++;
     const field = issues.map((i) => i.field).filter(Boolean).join(', ');
-    await quarantine.write({ run_id: runId, file: where, line, entity, field, reason: joinReasons(issues), raw });
+    await quarantine.write({ run_id: runId, file: origin.file, line: origin.line, entity, field, reason: joinReasons(issues), raw });
   };
   deps.progress.start(`anonymize ${entity}`);
   try {
-    for await (const record of source.records) {
-      extra ??= checkedHeader(entity, await source.header, where);
+    for await (const record of input.records) {
       counts.read++;
-      if (record.kind === 'unreadable') {
-        await reject(record.line, [{ field: '', reason: `unreadable CSV record: ${record.reason}` }], record.raw);
+      if (record.kind === 'refused') {
+        if (record.excluded) excluded++;
+        await reject(record.origin, record.issues, record.raw);
       } else {
-        const outcome = anonymizeRow(record.values, record.line, tools);
+        const outcome = anonymizeRow(record.values, record.origin.sourceLine, tools);
         if (outcome.ok) {
           counts.clean++;
           await out.write(outcome.row);
         } else {
-          await reject(record.line, outcome.issues, record.raw);
+          await reject(record.origin, outcome.issues, record.raw);
         }
       }
       if (counts.read % PROGRESS_EVERY === 0) deps.progress.advance(`anonymize ${entity}`, counts.read);
     }
-    extra ??= checkedHeader(entity, await source.header, where);
   } finally {
     await out.close();
   }
-  deps.progress.done(`anonymize ${entity}`, `${counts.clean} clean, ${counts.quarantined} quarantined`);
-  return { counts, extra };
-}
-
-function checkedHeader(entity: Entity, header: string[], where: string): string[] {
-  if (header.length === 0) throw new PipelineError('BAD_HEADER', `${where} is empty: expected a header line`, 'export the file again with its header row');
-  const { missing, extra } = checkHeader(entity, header);
-  if (missing.length) {
-    throw new PipelineError(
-      'BAD_HEADER',
-      `${where}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header is: ${header.join(', ')})`,
-      `the ${entity} file must have the columns of input contract v1; see README "Input files"`,
-    );
-  }
-  return extra;
+  deps.progress.done(`anonymize ${entity}`, `${counts.clean} clean, ${counts.quarantined} quarantined${excluded ? `, ${excluded} of them excluded by rule` : ''}`);
+  return excluded ? { ...counts, excluded } : counts;
 }
 
 /** Beside each quarantine file: what it holds and how it must be handled (see PRIVACY.md). */
@@ -147,22 +126,25 @@ const quarantineNotice = (runId: string): string =>
 const joinReasons = (issues: RowIssue[]): string => issues.map((i) => i.reason).join('; ');
 
 /** A batch with no rows at all would load nothing and publish the same release again: never a success. */
-function assertNotEmpty(counts: Record<Entity, EntityCounts>, files: Record<Entity, string>, deps: StepDeps): void {
+function assertNotEmpty(counts: Record<Entity, EntityCounts>, source: SourceReport): void {
   if (ENTITIES.some((e) => counts[e].read > 0)) return;
+  const files = ENTITIES.flatMap((e) => (source.files[e] ?? []).map((f) => f.file));
   throw new PipelineError(
     'EMPTY_BATCH',
-    `the batch has no rows: ${ENTITIES.map((e) => describe(deps.landing, files[e])).join(', ')} hold only their headers`,
+    `the batch has no rows: ${files.length ? files.join(', ') : 'no input file'} ${files.length === 1 ? 'holds' : 'hold'} no records`,
     'check that the export wrote its rows, then drop the batch again',
   );
 }
 
+/** Rows left out by rule (superseded versions, cancelled encounters) are expected, not a sign of a broken export. */
 function assertRejectShare(counts: Record<Entity, EntityCounts>, maxShare: number, where: string): void {
   for (const entity of ENTITIES) {
     const c = counts[entity];
-    if (c.read > 0 && c.quarantined / c.read > maxShare) {
+    const rejected = c.quarantined - (c.excluded ?? 0);
+    if (c.read > 0 && rejected / c.read > maxShare) {
       throw new PipelineError(
         'REJECT_THRESHOLD',
-        `${entity}: ${c.quarantined} of ${c.read} rows rejected (${((100 * c.quarantined) / c.read).toFixed(1)}%), over the ${(100 * maxShare).toFixed(0)}% limit; nothing was loaded`,
+        `${entity}: ${rejected} of ${c.read} rows rejected (${((100 * rejected) / c.read).toFixed(1)}%), over the ${(100 * maxShare).toFixed(0)}% limit; nothing was loaded`,
         `see the quarantine file ${where} for the reasons, or raise MAX_REJECTED_SHARE`,
       );
     }

@@ -1,10 +1,12 @@
-// Step 1 (only when asked): write a synthetic batch into landing, in the reference's file format,
-// then its manifest, which marks the batch complete.
+// Step 1 (only when asked): write a synthetic batch into landing, in the reference's file format (or,
+// when asked for fhir, as a FHIR Bulk Data export: generate-fhir.ts), then its manifest, which marks
+// the batch complete.
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { INPUT_COLUMNS, INPUT_FILES } from '../core/contract/input-contract.js';
 import { patientRows, providerRows, visitRows, type GeneratorOptions } from '../core/generate/synthetic-data.js';
 import type { Entity, GenerateOutput, Step, StepDeps } from './run-state.js';
+import { writeFhirBatch } from './generate-fhir.js';
 import { manifestKey } from './io/keys.js';
 
 const PROGRESS_EVERY = 25_000;
@@ -13,6 +15,7 @@ export const generate: Step = async (deps, state) => {
   if (!state.generate) return state;
   const started = deps.now();
   const options: GeneratorOptions = { ...state.generate, asOf: state.asOf };
+  if (state.generate.format === 'fhir') return { ...state, generated: { ...(await writeFhirBatch(deps, state, options)), ms: deps.now() - started } };
   const sources: Record<Entity, Iterable<Record<string, string>>> = {
     providers: providerRows(options),
     patients: patientRows(options),

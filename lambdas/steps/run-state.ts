@@ -4,6 +4,7 @@ import type { BlobStore, KeyProvider, Logger, Progress, RandomSource, SqlSource,
 import type { PipelineConfig } from '../core/config.js';
 import type { BitSource } from '../core/privacy/randomness.js';
 import type { DashboardAssets } from '../core/dashboard/render-dashboard.js';
+import type { InputFormat } from '../core/formats/input-format.js';
 
 export type Entity = 'patients' | 'providers' | 'visits';
 export const ENTITIES: readonly Entity[] = ['providers', 'patients', 'visits'];
@@ -22,13 +23,41 @@ export interface RunInput {
    */
   batchKey?: string;
   /** When present, the generate step writes a synthetic batch first; a real drop omits it. */
-  generate?: { patients: number; providers: number; seed: number; maxVisitsPerPatient?: number };
+  generate?: { patients: number; providers: number; seed: number; maxVisitsPerPatient?: number; format?: 'csv' | 'fhir' };
+  /**
+   * How to read the batch, when the run is told (simulate --format, --mapping); otherwise the manifest's
+   * format and mapping, else the file names, decide. mapping: a mapping file's content (docs/INPUT-FORMATS.md).
+   */
+  source?: { format?: InputFormat; mapping?: unknown };
 }
 
 export interface EntityCounts {
   read: number;
   clean: number;
   quarantined: number;
+  /** Of the quarantined, those left out by a rule (a superseded version, a cancelled encounter), not as bad data. */
+  excluded?: number;
+}
+
+/** Where a batch's rows came from and what its format adapter left out or could not join. */
+export interface SourceReport {
+  format: InputFormat;
+  /** Files read per entity, in order; a file's line n is source_line lineOffset + n. */
+  files: Partial<Record<Entity, { file: string; lineOffset: number }[]>>;
+  /** FHIR: files of resource types nothing reads, per type (listed, skipped). */
+  skippedTypes?: Record<string, number>;
+  /** FHIR: references to resources absent from this export, per element; the rows are kept. */
+  notInExport?: Record<string, number>;
+  /** FHIR: references that name nothing usable, per element; the row is quarantined or the join left out. */
+  unresolved?: Record<string, number>;
+  /** FHIR: fields the export had nothing for, kept as 'Not recorded' (or no cost). */
+  notRecorded?: Record<string, number>;
+  /** FHIR: join resources (Condition, Claim...) left out by their status. */
+  excludedJoins?: Record<string, number>;
+  /** FHIR: claims whose amount could not be put on one encounter. */
+  unallocatedClaims?: number;
+  /** FHIR: lines of join files that could not be read (quarantined; they belong to no entity). */
+  strayLines?: number;
 }
 
 export interface GenerateOutput {
@@ -45,6 +74,7 @@ export interface AnonymizeOutput {
   counts: Record<Entity, EntityCounts>;
   /** Columns present in an input file but not in the contract: reported, ignored. */
   extraColumns: Partial<Record<Entity, string[]>>;
+  source?: SourceReport;
   ms: number;
 }
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { PipelineError } from '../../lambdas/core/errors.js';
 import { isIsoDate } from '../../lambdas/core/generate/dates.js';
 import { ENGINES, type Engine } from '../pipeline/engines.js';
+import { INPUT_FORMATS, isInputFormat, type InputFormat } from '../../lambdas/core/formats/input-format.js';
 
 export interface SimulateOptions {
   patients: number;
@@ -16,6 +17,10 @@ export interface SimulateOptions {
   asOf?: string;
   fresh: boolean;
   engine: Engine;
+  /** With --input: how to read it (default: the manifest, else the file names). Without: csv or fhir output. */
+  format?: InputFormat;
+  /** With --input: a mapping file for the csv format (docs/INPUT-FORMATS.md). */
+  mapping?: string;
 }
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
@@ -24,8 +29,12 @@ export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
   --max-visits N      visits per patient are 1..N (default 5)
   --seed N            generator seed (default 42); the same seed gives byte-identical files
   --as-of YYYY-MM-DD  reference date of the batch (default 2025-12-31 when generating, today with --input)
-  --input DIR         run on CSV files in DIR (synthetic_patients.csv, synthetic_providers.csv,
-                      synthetic_visits.csv, or a manifest.json naming them); no generate step
+  --input DIR         run on the files in DIR, no generate step: the reference's CSV files (or a
+                      manifest.json naming them), a FHIR Bulk Data export (*.ndjson), a Synthea CSV
+                      export, or another CSV export with --mapping (docs/INPUT-FORMATS.md)
+  --format F          csv, synthea-csv or fhir: how to read --input (default: its manifest, else
+                      its file names); without --input, csv or fhir is what the generator writes
+  --mapping FILE      with --input: a mapping file from the export's columns to the contract
   --database-url URL  a PostgreSQL server (also DATABASE_URL); default: embedded PGlite in --dir
   --engine ENGINE     direct (default): local folders and SQL; data-api: the cloud path, the steps on
                       the S3, RDS Data API and Secrets Manager adapters, served by local doubles
@@ -51,6 +60,7 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
         json: { type: 'boolean', default: false }, dir: { type: 'string' }, 'as-of': { type: 'string' },
         fresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
         engine: { type: 'string' },
+        format: { type: 'string' }, mapping: { type: 'string' },
       },
       strict: true,
     }));
@@ -62,6 +72,11 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
   if (asOf !== undefined && !isIsoDate(asOf)) throw new PipelineError('BAD_CONFIG', `--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
   const engine = (values.engine ?? 'direct') as Engine;
   if (!ENGINES.includes(engine)) throw new PipelineError('BAD_CONFIG', `--engine must be one of ${ENGINES.join(', ')}, got "${values.engine}"`, SIMULATE_USAGE);
+  const format = values.format;
+  if (format !== undefined && !isInputFormat(format)) throw new PipelineError('BAD_CONFIG', `--format must be one of ${INPUT_FORMATS.join(', ')}, got "${format}"`, SIMULATE_USAGE);
+  if (values.input === undefined && format === 'synthea-csv') throw new PipelineError('BAD_CONFIG', '--format synthea-csv reads an export: give it with --input (the generator writes csv or fhir)', SIMULATE_USAGE);
+  if (values.input === undefined && values.mapping !== undefined) throw new PipelineError('BAD_CONFIG', '--mapping applies to the files of --input', SIMULATE_USAGE);
+  if (values.mapping !== undefined && format !== undefined && format !== 'csv') throw new PipelineError('BAD_CONFIG', `--mapping applies to the csv format, not ${format}`, SIMULATE_USAGE);
   const seed = values.seed === undefined ? 42 : Number(values.seed);
   if (!Number.isSafeInteger(seed)) throw new PipelineError('BAD_CONFIG', `--seed must be a whole number, got "${values.seed}"`);
   return {
@@ -76,5 +91,7 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
     asOf,
     fresh: values.fresh,
     engine,
+    ...(format !== undefined && { format }),
+    ...(values.mapping !== undefined && { mapping: values.mapping }),
   };
 }

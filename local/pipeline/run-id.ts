@@ -6,16 +6,19 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export const generatedRunId = (o: { seed: number; patients: number; providers: number; maxVisits: number; asOf: string }): string =>
-  `sim-s${o.seed}-p${o.patients}-r${o.providers}-v${o.maxVisits}-${o.asOf}`;
+export const generatedRunId = (o: { seed: number; patients: number; providers: number; maxVisits: number; asOf: string; format?: 'csv' | 'fhir' }): string =>
+  `sim-s${o.seed}-p${o.patients}-r${o.providers}-v${o.maxVisits}-${o.asOf}${o.format === 'fhir' ? '-fhir' : ''}`;
 
 /**
+/**
  * The identity of a folder of input files: a digest of every file in it (names and bytes, streamed;
- * a manifest's asOf is inside it), plus the batch date when the user gave one explicitly, since that
- * date changes what the batch loads. The day it runs and the folder's path are not part of it.
+ * a manifest's asOf is inside it), of how the run was told to read them (--format, --mapping) when it
+ * was, and of the batch date when the user gave one explicitly, since that date changes what the batch
+ * loads. The day it runs and the folder's path are not part of it.
  */
-export async function inputRunId(dir: string, explicitAsOf?: string): Promise<string> {
+export async function inputRunId(dir: string, explicitAsOf?: string, source?: unknown): Promise<string> {
   const hash = createHash('sha256');
+  if (source !== undefined) hash.update(`${JSON.stringify(source)}\0`);
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
   for (const name of names) {

@@ -3,7 +3,7 @@
 // warehouse's quarantine are counted by SQL in the transform, "read" by anonymize from the files, so
 // "reconciles" compares two independent counts and can fail.
 import { entityReconciles } from '../../lambdas/core/integrity/reconcile.js';
-import { ENTITIES, type Entity, type RunState } from '../../lambdas/steps/run-state.js';
+import { ENTITIES, type Entity, type RunState, type SourceReport } from '../../lambdas/steps/run-state.js';
 
 export interface EntitySummary {
   read: number;
@@ -12,6 +12,8 @@ export interface EntitySummary {
   /** Of those, rows this run inserted (new patient versions, new or changed providers, new visits). */
   added: number;
   quarantinedOnRead: number;
+  /** Of quarantinedOnRead, rows left out by a rule of the format, not as bad data. */
+  excludedOnRead?: number;
   quarantinedInWarehouse: number;
   reconciles: boolean;
 }
@@ -21,6 +23,8 @@ export interface RunSummary {
   status: 'succeeded';
   entities: Record<Entity, EntitySummary>;
   extraColumns: Partial<Record<Entity, string[]>>;
+  /** The input format and what its adapter skipped, excluded or could not join. */
+  source?: SourceReport;
   tables: Record<string, number>;
   partitions: string[];
   stepSeconds: Record<string, number>;
@@ -39,7 +43,8 @@ export function summarise(state: RunState, extra: { warehouse: string; files: Re
       const onRead = a?.counts[e].quarantined ?? 0;
       const inWarehouse = t?.quarantined[e] ?? 0;
       const loaded = t?.found?.[e] ?? 0;
-      const counts = { read, loaded, added: t?.added?.[e] ?? 0, quarantinedOnRead: onRead, quarantinedInWarehouse: inWarehouse };
+      const excluded = a?.counts[e].excluded;
+      const counts = { read, loaded, added: t?.added?.[e] ?? 0, quarantinedOnRead: onRead, ...(excluded && { excludedOnRead: excluded }), quarantinedInWarehouse: inWarehouse };
       return [e, { ...counts, reconciles: entityReconciles({ ...counts, found: loaded }) }];
     }),
   ) as Record<Entity, EntitySummary>;
@@ -53,6 +58,7 @@ export function summarise(state: RunState, extra: { warehouse: string; files: Re
     status: 'succeeded',
     entities,
     extraColumns: a?.extraColumns ?? {},
+    ...(a?.source && { source: a.source }),
     tables: t?.tables ?? {},
     partitions: t?.partitions ?? [],
     stepSeconds,
@@ -75,6 +81,7 @@ export function renderSummary(s: RunSummary): string {
   }
   lines.push(`  (loaded: in the warehouse after the run, counted there; new: inserted by this run)`);
   for (const [e, cols] of Object.entries(s.extraColumns)) lines.push(`  note: ${e} file has extra columns, ignored: ${cols.join(', ')}`);
+  if (s.source) lines.push(...sourceLines(s.source, s.entities));
   lines.push('', '  tables: ' + Object.entries(s.tables).map(([k, v]) => `${k}=${v}`).join(', '));
   lines.push(`  partitions: ${s.partitions.join(', ')}`);
   lines.push('  step seconds: ' + Object.entries(s.stepSeconds).map(([k, v]) => `${k} ${v}`).join(', '));
@@ -88,3 +95,19 @@ export function renderSummary(s: RunSummary): string {
 
 /** Entities whose counts do not reconcile; a run with any must not report success. */
 export const unreconciled = (s: RunSummary): Entity[] => (Object.entries(s.entities) as [Entity, EntitySummary][]).filter(([, c]) => !c.reconciles).map(([e]) => e);
+
+/** The input format's notes: rows excluded by rule, skipped types, references and fields it could not fill. */
+function sourceLines(source: SourceReport, entities: Record<Entity, EntitySummary>): string[] {
+  const list = (counts: Record<string, number> | undefined) => Object.entries(counts ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');
+  const lines = [`  format: ${source.format}`];
+  const excluded = Object.entries(entities).filter(([, c]) => c.excludedOnRead).map(([e, c]) => `${e} ${c.excludedOnRead}`);
+  if (excluded.length) lines.push(`  note: excluded by rule (superseded versions, cancelled or entered-in-error), in quarantine: ${excluded.join(', ')}`);
+  if (list(source.skippedTypes)) lines.push(`  note: resource types nothing reads, skipped (files): ${list(source.skippedTypes)}`);
+  if (list(source.notInExport)) lines.push(`  note: references to resources not in this export (rows kept): ${list(source.notInExport)}`);
+  if (list(source.unresolved)) lines.push(`  note: references that match nothing usable: ${list(source.unresolved)}`);
+  if (list(source.notRecorded)) lines.push(`  note: not recorded in the export: ${list(source.notRecorded)}`);
+  if (list(source.excludedJoins)) lines.push(`  note: left out by status: ${list(source.excludedJoins)}`);
+  if (source.unallocatedClaims) lines.push(`  note: claims not put on a visit: ${source.unallocatedClaims}`);
+  if (source.strayLines) lines.push(`  note: unreadable lines of join files (in quarantine): ${source.strayLines}`);
+  return lines;
+}

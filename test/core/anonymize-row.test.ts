@@ -67,7 +67,13 @@ describe('Function: anonymizeVisit', () => {
   it('reports every missing field of a row at once', () => {
     const out = anonymizeVisit({ visit_id: 'V2' }, 5, tools);
     expect(!out.ok && out.issues.map((i) => i.field).sort()).toEqual(
-      ['cost', 'diagnosis', 'patient_id', 'procedure_performed', 'provider_id', 'visit_date', 'visit_type'],
+      ['diagnosis', 'patient_id', 'procedure_performed', 'provider_id', 'visit_date', 'visit_type'],
     );
+  });
+
+  it.each([[{}], [{ cost: '' }], [{ cost: '  ' }]])('keeps a visit without a cost (%j), with no cost_with_privacy either', (change) => {
+    const { cost: _cost, ...withoutCost } = visit;
+    const out = anonymizeVisit({ ...withoutCost, ...change }, 6, tools);
+    expect(out.ok && out.row).toMatchObject({ cost: '', cost_with_privacy: '' });
   });
 });

@@ -75,6 +75,27 @@ describe('CLI: simulate', () => {
     expect(out.stderr).not.toContain('secret');
   });
 
+  it('generates a FHIR Bulk export and runs it with --format fhir', async () => {
+    const out = await simulate(['--format', 'fhir', '--patients', '30', '--providers', '4', '--json', '--dir', join(dir, 'fhir')]);
+    expect(out.code).toBe(0);
+    const summary = JSON.parse(out.stdout.trim().split('\n').at(-1)!);
+    expect(summary.runId).toMatch(/-fhir$/);
+    expect(summary.source.format).toBe('fhir');
+    expect(summary.entities.patients).toMatchObject({ read: 30, loaded: 30, reconciles: true });
+    expect(summary.entities.visits.reconciles).toBe(true);
+  });
+
+  it('names the mapping field that is wrong and exits non-zero', async () => {
+    const input = join(dir, 'mapped');
+    await mkdir(input, { recursive: true });
+    await writeFile(join(input, 'people.csv'), 'id\n1\n');
+    await writeFile(join(dir, 'mapping.json'), JSON.stringify({ mappingVersion: 1, entities: { patients: { file: 'people.csv', fields: { patient_id: { column: 'id' } } } } }));
+    const out = await simulate(['--input', input, '--mapping', join(dir, 'mapping.json'), '--dir', join(dir, 'work')]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/mapping given to the run \(--mapping\) is not valid: entities\.patients\.fields\.date_of_birth: is required/);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('rejects a bad option with the usage', async () => {
     const out = await simulate(['--patients', 'many']);
     expect(out.code).toBe(1);

@@ -8,12 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPostgres } from '../../lambdas/adapters/pg/pg-warehouse.js';
 import { canonicalText, verifyAuditChain, type AuditEntry } from '../../lambdas/core/integrity/audit-chain.js';
 import type { Warehouse } from '../../lambdas/ports.js';
-import { migrate } from '../../lambdas/steps/index.js';
 import { readAuditChain } from '../../lambdas/steps/io/audit-chain-query.js';
 import { applyRetention } from '../../local/integrity/apply-retention.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { testDeps } from '../helpers/run-pipeline.js';
-import { errorOf, withTestWarehouse } from './support/warehouse.js';
+import { errorOf, withMigratedWarehouse, withTestWarehouse } from './support/warehouse.js';
 
 const ROLLBACK = new Error('rollback');
 
@@ -36,17 +34,12 @@ describe.each(DATABASES)('Audit log on $name', (kind) => {
 
   beforeAll(async () => {
     db = await kind.create();
-    const deps = testDeps(db);
-    try {
-      const wh = await deps.warehouse();
-      await migrate(wh, deps.sql);
+    await withMigratedWarehouse(db, async (wh) => {
       await wh.query("select set_config('pipeline.run_id', 'run-a', false), set_config('pipeline.app_user', 'pipeline', false)");
       await write(wh, 'LOAD', { file: 'runs/run-a/visits.csv', note: 'quotes \' " and ; | ~ and ünïcödé 🩺' });
       await write(wh, 'TRANSFORM', { models: ['stg_visits', 'fact_visits'], n: 1.50 });
       await write(wh, 'PUBLISH');
-    } finally {
-      await deps.close();
-    }
+    });
   });
   afterAll(() => db.drop());
 

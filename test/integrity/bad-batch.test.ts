@@ -40,7 +40,7 @@ describe.each(DATABASES)('Bad batch on $name', (kind) => {
       ['synthetic_visits.csv', 12, 'visit_date', 'visit_date 2026-03-01 is after the batch date 2025-12-31'],
       ['synthetic_visits.csv', 13, 'visit_id', 'visit_id is empty'],
       ['synthetic_visits.csv', 14, 'visit_date', 'visit_date "2025-13-01" is not a date (YYYY-MM-DD)'],
-      ['synthetic_visits.csv', 15, 'visit_type, diagnosis, procedure_performed, cost', 'visit_type is missing; diagnosis is missing; procedure_performed is missing; cost is missing'],
+      ['synthetic_visits.csv', 15, 'visit_type, diagnosis, procedure_performed', 'visit_type is missing; diagnosis is missing; procedure_performed is missing'],
     ]);
     expect(rows.every((r) => r['run_id'] === RUN.runId)).toBe(true);
     expect(rows[9]!['raw']).toBe('V-14,P-15,PR-1,2025-01-01');

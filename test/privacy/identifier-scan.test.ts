@@ -7,89 +7,34 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultConfig } from '../../lambdas/core/config.js';
-import type { Logger, Progress } from '../../lambdas/ports.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunState } from '../../lambdas/steps/run-state.js';
-import { buildLocalDeps, localPaths } from '../../local/pipeline/local-deps.js';
-import { runLocal } from '../../local/pipeline/run-local.js';
-import { summarise } from '../../local/pipeline/summary.js';
+import { localPaths } from '../../local/pipeline/local-deps.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { generatedInput, TEST_KEY } from '../helpers/run-pipeline.js';
+import { filesUnder, findNeedles, runAndGather, type Haystack } from '../helpers/pipeline-scan.js';
+import { generatedInput } from '../helpers/run-pipeline.js';
 
 const PATIENTS = 150;
 const PROVIDERS = 8;
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
-
 const readCsv = async (path: string): Promise<Record<string, string>[]> =>
   parse(await readFile(path, 'utf8'), { columns: true, bom: true, skip_empty_lines: true }) as Record<string, string>[];
-
-interface Haystack {
-  where: string;
-  text: string;
-}
 
 describe.each(DATABASES)('Identifier scan on $name', (kind) => {
   let db: TestDatabase;
   let state: RunState;
-  const logged: string[] = [];
-  const haystacks: Haystack[] = [];
+  let logged: string[] = [];
+  let haystacks: Haystack[] = [];
   let patients: Record<string, string>[] = [];
   let visits: Record<string, string>[] = [];
   const rawLanding: Haystack[] = [];
 
   beforeAll(async () => {
     db = await kind.create();
-    const progress: Progress = {
-      start: (step, total) => logged.push(`start ${step} ${total ?? ''}`),
-      advance: (step, rows) => logged.push(`advance ${step} ${rows}`),
-      done: (step, detail) => logged.push(`done ${step} ${detail ?? ''}`),
-    };
-    const log = (level: string) => (message: string, fields?: Record<string, unknown>) => logged.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-    const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') };
-    const consoles = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m));
-    const deps = buildLocalDeps({
-      workDir: db.workDir,
-      databaseUrl: db.databaseUrl,
-      config: defaultConfig,
-      progress,
-      logger,
-      pseudonymKey: TEST_KEY,
-    });
-    try {
-      state = await runLocal(deps, generatedInput(PATIENTS, PROVIDERS, 7));
-      for (const spy of consoles) logged.push(...spy.mock.calls.map((args) => args.map(String).join(' ')));
-      logged.push(JSON.stringify(state), JSON.stringify(summarise(state, { warehouse: kind.name, files: {}, totalMs: 0 })));
-
-      // The warehouse: every relation in every non-system schema, each row cast to text.
-      const warehouse = await deps.warehouse();
-      const relations = await warehouse.query<{ schema: string; name: string }>(
-        `select n.nspname as schema, c.relname as name
-         from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
-         where c.relkind in ('r', 'p', 'v', 'm')
-           and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
-         order by 1, 2`,
-      );
-      for (const r of relations) {
-        const rows = await warehouse.query<{ v: string }>(`select x::text as v from "${r.schema}"."${r.name}" as x`);
-        haystacks.push({ where: `table ${r.schema}.${r.name}`, text: rows.map((x) => x.v).join('\n') });
-      }
-      haystacks.push({ where: 'pipeline output and logs', text: logged.join('\n') });
-    } finally {
-      for (const spy of consoles) spy.mockRestore();
-      await deps.close();
-    }
-    const paths = localPaths(db.workDir);
-    for (const store of [paths.clean, paths.published]) {
-      for (const file of await filesUnder(store)) haystacks.push({ where: file, text: await readFile(file, 'utf8') });
-    }
-    const landing = await filesUnder(paths.landing);
+    ({ state, haystacks, logged } = await runAndGather(db, generatedInput(PATIENTS, PROVIDERS, 7)));
+    const landing = await filesUnder(localPaths(db.workDir).landing);
     for (const file of landing) rawLanding.push({ where: file, text: await readFile(file, 'utf8') });
     patients = await readCsv(landing.find((f) => f.endsWith('synthetic_patients.csv'))!);
     visits = await readCsv(landing.find((f) => f.endsWith('synthetic_visits.csv'))!);
@@ -97,15 +42,7 @@ describe.each(DATABASES)('Identifier scan on $name', (kind) => {
   afterAll(() => db.drop());
 
   /** Every needle found anywhere, case-insensitively, as "what in where". */
-  const hits = (needles: Map<string, string>, scanned: Haystack[] = haystacks): string[] => {
-    const lowered = scanned.map((h) => ({ where: h.where, text: h.text.toLowerCase() }));
-    const found: string[] = [];
-    for (const [needle, what] of needles) {
-      const n = needle.toLowerCase();
-      for (const h of lowered) if (h.text.includes(n)) found.push(`${what} ${JSON.stringify(needle)} in ${h.where}`);
-    }
-    return found;
-  };
+  const hits = (needles: Map<string, string>, scanned: Haystack[] = haystacks): string[] => findNeedles(needles, scanned);
 
   it('scans what it should: all warehouse tables, the clean and published files, the logs', () => {
     expect(patients).toHaveLength(PATIENTS);

@@ -65,7 +65,8 @@ export function anonymizeVisit(raw: Record<string, string>, line: number, t: Ano
   if (v.visit_date > t.asOf) return reject('visit_date', `visit_date ${v.visit_date} is after the batch date ${t.asOf}`);
   if (v.visit_date < EARLIEST_VISIT) return reject('visit_date', `visit_date ${v.visit_date} is before ${EARLIEST_VISIT}`);
   const visitId = t.pseudonym('visit', v.visit_id);
-  const cost = v.cost / 100;
+  // No cost stays empty (NULL once loaded), and so does its noisy copy.
+  const cost = v.cost === undefined ? undefined : v.cost / 100;
   return {
     ok: true,
     row: {
@@ -76,8 +77,8 @@ export function anonymizeVisit(raw: Record<string, string>, line: number, t: Ano
       visit_type: v.visit_type,
       diagnosis: v.diagnosis,
       procedure_performed: v.procedure_performed,
-      cost: cost.toFixed(2),
-      cost_with_privacy: t.costWithPrivacy(cost, visitId).toFixed(2),
+      cost: cost === undefined ? '' : cost.toFixed(2),
+      cost_with_privacy: cost === undefined ? '' : t.costWithPrivacy(cost, visitId).toFixed(2),
       source_line: line,
     },
   };

@@ -22,6 +22,21 @@ const parsed = <T>(what: string, parse: (v: string) => T | undefined, expected: 
     return out;
   });
 
+/** Like parsed, but a missing or blank value is allowed and becomes undefined. */
+const optionalParsed = <T>(what: string, parse: (v: string) => T | undefined, expected: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const out = parse(v);
+      if (out === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${what} ${JSON.stringify(v)} is not ${expected}` });
+        return z.NEVER;
+      }
+      return out;
+    });
+
 export const patientRow = z.object({
   patient_id: text('patient_id'),
   patient_name: text('patient_name'),
@@ -45,7 +60,8 @@ export const visitRow = z.object({
   visit_type: text('visit_type'),
   diagnosis: text('diagnosis'),
   procedure_performed: text('procedure_performed'),
-  cost: parsed('cost', parseCents, 'a non-negative amount with at most two decimals'),
+  // Optional: a FHIR Encounter without a Claim or ExplanationOfBenefit has no cost; null in the warehouse.
+  cost: optionalParsed('cost', parseCents, 'a non-negative amount with at most two decimals'),
 });
 
 export type PatientRow = z.infer<typeof patientRow>;

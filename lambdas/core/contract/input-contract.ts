@@ -22,11 +22,11 @@ export const INPUT_COLUMNS = {
   ],
 } as const satisfies Record<Entity, readonly string[]>;
 
-/** Columns whose absence makes the file unusable. Identifiers we drop anyway may be missing. */
+/** Columns whose absence makes the file unusable. Identifiers we drop anyway, and cost, may be missing. */
 export const REQUIRED_COLUMNS: Record<Entity, readonly string[]> = {
   patients: ['patient_id', 'patient_name', 'date_of_birth', 'gender', 'state', 'zip_code'],
   providers: ['provider_id', 'provider_name', 'specialty'],
-  visits: INPUT_COLUMNS.visits,
+  visits: ['visit_id', 'patient_id', 'provider_id', 'visit_date', 'visit_type', 'diagnosis', 'procedure_performed'],
 };
 
 export interface HeaderCheck {

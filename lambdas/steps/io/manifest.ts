@@ -1,8 +1,10 @@
-// The batch manifest: dropped last into a batch folder, it names the batch's files and so marks the
-// batch complete. A batch folder without one is read with the reference file names.
+// The batch manifest: dropped last into a batch folder, it names the batch's files (and, for another
+// export than the reference's, its format and mapping) and so marks the batch complete. A batch folder
+// without one is read with the reference file names, or in the format its file names show.
 import { z } from 'zod';
 import { PipelineError } from '../../core/errors.js';
 import { INPUT_FILES } from '../../core/contract/input-contract.js';
+import { INPUT_FORMATS } from '../../core/formats/input-format.js';
 import type { BlobStore } from '../../ports.js';
 import type { Entity } from '../run-state.js';
 import { manifestKey } from './keys.js';
@@ -16,6 +18,10 @@ export const manifestSchema = z.object({
     .object({ patients: z.string().min(1), providers: z.string().min(1), visits: z.string().min(1) })
     .partial()
     .default({}),
+  /** csv (the reference's files, or any CSV with a mapping), synthea-csv or fhir; default: from the file names. */
+  format: z.enum(INPUT_FORMATS).optional(),
+  /** For csv: a mapping file's name in the batch folder, or the mapping itself (validated when read). */
+  mapping: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

@@ -3,6 +3,7 @@ import type { Warehouse } from '../../../lambdas/ports.js';
 import { afterAll, beforeAll } from 'vitest';
 import type { RunInput } from '../../../lambdas/steps/run-state.js';
 import type { DatabaseKind, TestDatabase } from '../../helpers/databases.js';
+import { migrate } from '../../../lambdas/steps/index.js';
 import { runPipeline, testDeps } from '../../helpers/run-pipeline.js';
 
 export { queryDb, withTestWarehouse } from '../../helpers/run-pipeline.js';
@@ -14,6 +15,18 @@ export async function errorOf(wh: Warehouse, sql: string): Promise<string> {
     return 'no error';
   } catch (e) {
     return (e as Error).message;
+  }
+}
+
+/** Migrates a test database (no pipeline run), then runs fn on it and closes the connection. */
+export async function withMigratedWarehouse(db: TestDatabase, fn: (wh: Warehouse) => Promise<void>): Promise<void> {
+  const deps = testDeps(db);
+  try {
+    const wh = await deps.warehouse();
+    await migrate(wh, deps.sql);
+    await fn(wh);
+  } finally {
+    await deps.close();
   }
 }
 
