@@ -1,14 +1,16 @@
 // Step 2: stream every raw row through validation and anonymisation. Clean rows go to the clean store;
 // rejected rows go, raw and with their file, line, field and reason, to the quarantine store.
 import { anonymizers, type AnonymizeTools, type RowIssue } from '../core/anonymize/anonymize-row.js';
-import { createPseudonymiser } from '../core/anonymize/pseudonym.js';
+import { openKeyRing } from '../core/anonymize/key-ring.js';
 import { CLEAN_COLUMNS, QUARANTINE_COLUMNS } from '../core/contract/clean-contract.js';
 import { checkHeader } from '../core/contract/input-contract.js';
 import { PipelineError } from '../core/errors.js';
-import { createRowNoise } from '../core/privacy/mechanisms.js';
+import { createRowNoise } from '../core/privacy/row-noise.js';
+import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
 import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type Step, type StepDeps } from './run-state.js';
 import { openCsvSink, type CsvSink } from './io/csv-sink.js';
 import { readCsv } from './io/csv-source.js';
+import { countVocabulary } from './io/vocabulary-census.js';
 import { cleanKey, quarantineKey } from './io/keys.js';
 import { batchFileKeys, describe, readManifest } from './io/manifest.js';
 
@@ -22,11 +24,17 @@ export const anonymize: Step = async (deps, state) => {
   const files = batchFileKeys(state.batchPrefix, manifest);
   await assertFilesExist(deps, files);
 
-  const key = await deps.keys.pseudonymKey();
+  const keys = openKeyRing(deps.keys.keyChain ? await deps.keys.keyChain() : [await deps.keys.pseudonymKey()]);
+  // First pass: which free-text values outside the vocabularies enough patients share to be stored.
+  const census = await countVocabulary(async (entity) => readCsv(await deps.landing.get(files[entity])).records, {
+    vocabularies: DEFAULT_VOCABULARIES,
+    k: deps.config.privacy.k,
+  });
   const tools: AnonymizeTools = {
-    pseudonym: createPseudonymiser(key),
-    costWithPrivacy: createRowNoise(key, deps.config.privacy),
+    pseudonym: keys.pseudonym,
+    costWithPrivacy: createRowNoise(keys.rowNoiseKey, deps.config.privacy),
     asOf: state.asOf,
+    vocabulary: census.resolver(),
   };
   // The notice goes first, so a quarantine file never exists without it, even after a failed run.
   await deps.quarantine.put(quarantineNoticeKey(state.runId), quarantineNotice(state.runId), 'text/plain');
