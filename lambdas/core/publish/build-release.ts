@@ -44,7 +44,7 @@ export const RELEASE_BUDGET: readonly { table: BudgetTable; statistic: Statistic
   { table: 'kpis', statistic: 'visits', weight: 6 },
   { table: 'kpis', statistic: 'patients', weight: 3 },
   { table: 'kpis', statistic: 'providerPatients', weight: 4 },
-  { table: 'kpis', statistic: 'costSum', weight: 6 },
+  { table: 'kpis', statistic: 'costSum', weight: 10 },
   { table: 'kpis', statistic: 'costCount', weight: 6 },
   { table: 'kpis', statistic: 'clampQuantile', weight: 5 },
   { table: 'by_month', statistic: 'visits', weight: 12 },
