@@ -68,18 +68,23 @@ export const CLIENT_SCRIPT = String.raw`
     return s.length > 22 ? s.slice(0, 21) + '\u2026' : s;
   }
 
-  // Error bars: a line across each point's interval with short caps, drawn after the datasets.
+  // Error bars: a line across each point's interval with short caps, drawn after the datasets in a
+  // darker shade of the dataset's colour. On a line chart the two series' bars sit either side of the
+  // point, so they do not hide each other.
+  var BAR_INK = { visits: '#0d2f57', patients: '#5c2f00' };
   var errorBars = {
     id: 'errorBars',
     afterDatasetsDraw: function (chart) {
       var ctx = chart.ctx;
       var horizontal = chart.options.indexAxis === 'y';
+      var line = chart.config.type === 'line';
       var scale = horizontal ? chart.scales.x : chart.scales.y;
       chart.data.datasets.forEach(function (ds, di) {
         var meta = chart.getDatasetMeta(di);
         if (!ds.intervals || meta.hidden) return;
+        var shift = line ? (di === 0 ? -3 : 3) : 0;
         ctx.save();
-        ctx.strokeStyle = '#1b1f24';
+        ctx.strokeStyle = ds.label === 'Patients' ? BAR_INK.patients : BAR_INK.visits;
         ctx.lineWidth = 1.25;
         meta.data.forEach(function (el, i) {
           var iv = ds.intervals[i];
@@ -87,15 +92,16 @@ export const CLIENT_SCRIPT = String.raw`
           var lo = scale.getPixelForValue(iv.low);
           var hi = scale.getPixelForValue(iv.high);
           var cap = 3;
+          var x = el.x + shift;
           ctx.beginPath();
           if (horizontal) {
             ctx.moveTo(lo, el.y); ctx.lineTo(hi, el.y);
             ctx.moveTo(lo, el.y - cap); ctx.lineTo(lo, el.y + cap);
             ctx.moveTo(hi, el.y - cap); ctx.lineTo(hi, el.y + cap);
           } else {
-            ctx.moveTo(el.x, lo); ctx.lineTo(el.x, hi);
-            ctx.moveTo(el.x - cap, lo); ctx.lineTo(el.x + cap, lo);
-            ctx.moveTo(el.x - cap, hi); ctx.lineTo(el.x + cap, hi);
+            ctx.moveTo(x, lo); ctx.lineTo(x, hi);
+            ctx.moveTo(x - cap, lo); ctx.lineTo(x + cap, lo);
+            ctx.moveTo(x - cap, hi); ctx.lineTo(x + cap, hi);
           }
           ctx.stroke();
         });

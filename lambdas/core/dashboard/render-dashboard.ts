@@ -165,11 +165,15 @@ ${banner}
 </header>`;
 }
 
-const KPI_TILES: ReadonlyArray<{ id: KpiName; label: string; fmt: (n: number) => string }> = [
-  { id: 'patients', label: 'Patients', fmt: formatCount },
-  { id: 'visits', label: 'Visits', fmt: formatCount },
-  { id: 'activeProviders', label: 'Active providers', fmt: formatCount },
-  { id: 'meanVisitCost', label: 'Mean visit cost', fmt: formatMoney },
+/** An interval widened to whole units, so rounding for display never narrows it. */
+const outward = (iv: Interval): Interval => ({ low: Math.floor(iv.low), high: Math.ceil(iv.high) });
+
+/** Tiles show the interval in whole units (whole dollars for the mean), so it fits beside the value; its title has cents. */
+const KPI_TILES: ReadonlyArray<{ id: KpiName; label: string; fmt: (n: number) => string; ciFmt: (n: number) => string }> = [
+  { id: 'patients', label: 'Patients', fmt: formatCount, ciFmt: formatCount },
+  { id: 'visits', label: 'Visits', fmt: formatCount, ciFmt: formatCount },
+  { id: 'activeProviders', label: 'Active providers', fmt: formatCount, ciFmt: formatCount },
+  { id: 'meanVisitCost', label: 'Mean visit cost', fmt: formatMoney, ciFmt: formatWholeMoney },
 ];
 
 /** The clamp, stated where the mean is: where it came from and what happens above it. */
@@ -181,22 +185,29 @@ function clampText(p: PublishedSnapshot['privacy']): string {
   return `visits above ${at} count at ${at} (clamp: ${origin})`;
 }
 
+/** The clamp in a few words, for the tile: the privacy panel has the whole sentence. */
+function clampShort(p: PublishedSnapshot['privacy']): string {
+  const at = formatWholeMoney(p.costClamp);
+  const origin = p.costClampSource === 'dp-quantile' ? `DP ${Math.round((p.costClampQuantile ?? 0) * 100)}th percentile` : 'configured';
+  return `a visit above ${at} counts as ${at} (clamp: ${origin})`;
+}
+
 function renderKpis(ctx: PageContext): string {
   const { kpis, kpiIntervals, kpiImprecise, privacy } = ctx.snapshot;
   const dp = ctx.dpBadge(privacy.epsilonRelease, ' (release)');
   const spentPct = privacy.epsilonTotal > 0 ? Math.min(100, Math.max(0, (privacy.epsilonSpent / privacy.epsilonTotal) * 100)) : 100;
   const tile = (id: string, label: string, body: string, badge: string, sub = '', attrs = ''): string =>
     `<li class="tile" data-kpi="${id}"${attrs}><span class="tile-label">${label}</span>${body}${sub ? `<span class="tile-sub">${sub}</span>` : ''}${badge}</li>`;
-  const figureTile = ({ id, label, fmt }: (typeof KPI_TILES)[number]): string => {
+  const figureTile = ({ id, label, fmt, ciFmt }: (typeof KPI_TILES)[number]): string => {
     const v = kpis[id];
     const iv = kpiIntervals[id];
     if (v === null) return tile(id, label, `<span class="tile-value" data-value="">not released</span>`, dp);
     const imprecise = kpiImprecise.includes(id);
     const mark = imprecise ? `<span class="imprecise-mark" title="${escapeHtml(IMPRECISE_TITLE)}">${IMPRECISE_MARK}</span>` : '';
     const ci = iv
-      ? `<span class="tile-ci" data-role="interval" data-low="${iv.low}" data-high="${iv.high}" title="95% interval ${escapeHtml(formatRange(iv, fmt))}">${escapeHtml(formatPlusMinus(v, iv, fmt))}</span>`
+      ? `<span class="tile-ci" data-role="interval" data-low="${iv.low}" data-high="${iv.high}" title="95% interval ${escapeHtml(formatRange(iv, fmt))}">${escapeHtml(formatPlusMinus(v, outward(iv), ciFmt))}</span>`
       : '';
-    const sub = id === 'meanVisitCost' ? escapeHtml(clampText(privacy)) : '';
+    const sub = id === 'meanVisitCost' ? escapeHtml(clampShort(privacy)) : '';
     return tile(id, label, `<span class="tile-value" data-value="${v}">${mark}${escapeHtml(fmt(v))}</span>${ci}`, dp, sub, imprecise ? ' data-imprecise="true"' : '');
   };
   return `<section class="panel" id="kpis" data-section="kpis" aria-labelledby="h-kpis">

@@ -28,11 +28,11 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .panel { margin-top: 1rem; }
 .panel-head, .card-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: .4rem .75rem; }
 .tiles { list-style: none; margin: .75rem 0 0; padding: 0; display: grid; gap: .75rem;
-  grid-template-columns: repeat(auto-fill, minmax(min(100%, 11.5rem), 1fr)); }
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 10rem), 1fr)); }
 .tile { border: 1px solid var(--line); border-radius: .6rem; padding: .7rem .8rem; display: flex; flex-direction: column;
   gap: .3rem; min-width: 0; background: #fbfbfc; }
 .tile-label { font-size: .85rem; color: var(--muted); font-weight: 600; }
-.tile-value { font-size: 1.55rem; font-weight: 700; line-height: 1.15; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.tile-value { font-size: 1.4rem; font-weight: 700; line-height: 1.15; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .tile-ci { font-size: .85rem; font-weight: 600; color: var(--ink); font-variant-numeric: tabular-nums; white-space: nowrap; }
 .imprecise-mark { color: var(--supp); margin-right: .1em; cursor: help; }
 td .fig { display: block; }
