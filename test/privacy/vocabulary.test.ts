@@ -35,10 +35,12 @@ describe('Constant: DEFAULT_VOCABULARIES', () => {
     expect(DEFAULT_VOCABULARIES[field].match(raw)).toBeUndefined();
   });
 
-  it('lists the reference system\'s diagnoses and the 22 ICD-10-CM chapters, in file order', () => {
-    const terms = DEFAULT_VOCABULARIES.diagnosis.terms;
+  it('holds the reference system\'s diagnoses, listed in every release, and the 22 ICD-10-CM chapters, stored but published only through selection', () => {
+    const { terms, listed } = DEFAULT_VOCABULARIES.diagnosis;
     expect(terms.slice(0, 3)).toEqual(['Hypertension', 'Type 2 Diabetes', 'Upper Respiratory Infection']);
     expect(terms).toHaveLength(14 + 22);
+    expect(listed).toEqual(terms.slice(0, 14));
+    expect(DEFAULT_VOCABULARIES.specialty.listed).toEqual(DEFAULT_VOCABULARIES.specialty.terms);
   });
 });
 

@@ -1,6 +1,7 @@
-// Which data-derived keys a release lists. The vocabularies' terms are a fixed domain, listed every
-// time at no cost; a diagnosis or specialty outside them (kept in the warehouse because at least k
-// patients of a batch shared it) is listed only if DP partition selection releases it, paid from the
+// Which data-derived keys a release lists. The vocabularies' listed terms are a fixed domain, listed
+// every time at no cost; any other value (an unlisted term such as an ICD-10-CM chapter, or a value
+// outside the vocabulary kept because at least k patients of a batch shared it) is listed only if DP
+// partition selection releases it, paid from the
 // table's 'selection' budget line (epsilon and delta). With no configuration, a batch from another
 // source thus shows its own frequent diagnoses, and OTHER holds only the rare ones.
 import type { PrivacyConfig } from '../config.js';

@@ -47,10 +47,10 @@ export const US_STATES: readonly string[] = [
   'NY', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VA', 'VT', 'WA', 'WI', 'WV', 'WY',
 ];
 
-/** The shipped diagnosis vocabulary: listed in every release, whatever the data holds (a fixed domain). */
-export const DIAGNOSIS_VOCABULARY: readonly string[] = DEFAULT_VOCABULARIES.diagnosis.terms;
-/** The shipped specialty vocabulary; a release lists those the provider roster has. */
-export const SPECIALTY_VOCABULARY: readonly string[] = DEFAULT_VOCABULARIES.specialty.terms;
+/** The listed diagnosis terms: in every release, whatever the data holds (a fixed domain). */
+export const DIAGNOSIS_VOCABULARY: readonly string[] = DEFAULT_VOCABULARIES.diagnosis.listed;
+/** The listed specialty terms; a release lists those the provider roster has. */
+export const SPECIALTY_VOCABULARY: readonly string[] = DEFAULT_VOCABULARIES.specialty.listed;
 
 /**
  * Keys every release lists whether or not the data has them, so their presence reveals nothing

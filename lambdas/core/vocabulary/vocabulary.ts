@@ -4,7 +4,8 @@
 // OTHER. So a name or a record number typed once into a free-text field never reaches the clean files
 // or the warehouse. The vocabularies are data files (./data/*.json) that a user may replace; each also
 // says what happens to a value outside it: 'keep-if-shared' (default), 'pool' (always OTHER) or
-// 'quarantine' (the row is rejected with a reason).
+// 'quarantine' (the row is rejected with a reason). A term may be stored but not listed in every release
+// ("listed": false, the ICD-10-CM chapters): it is then published only through partition selection.
 import { z } from 'zod';
 import { PipelineError } from '../errors.js';
 import diagnosis from './data/diagnosis.json' with { type: 'json' };
@@ -33,6 +34,8 @@ const vocabularyFile = z.object({
         name: z.string().trim().min(1).max(200),
         synonyms: z.array(z.string().min(1)).optional(),
         codes: z.array(z.string().regex(CODE_RANGE, 'an ICD-10-CM category or range such as "E11" or "I10-I16"')).optional(),
+        /** Published in every release (default); false: stored, published only through partition selection. */
+        listed: z.boolean().optional(),
       }),
     )
     .min(1),
@@ -43,8 +46,10 @@ export type VocabularyFile = z.infer<typeof vocabularyFile>;
 /** A compiled vocabulary: what a raw value maps to, and the policy for the rest. */
 export interface Vocabulary {
   field: FreeTextField;
-  /** Terms in file order (the published, data-independent key domain). */
+  /** Every term, in file order. */
   terms: readonly string[];
+  /** The terms every release lists (a fixed key domain); the others are published only through partition selection. */
+  listed: readonly string[];
   policy: OutOfVocabularyPolicy;
   /** The term a raw value stands for, or undefined when it is outside the vocabulary. */
   match(raw: string): string | undefined;
@@ -93,6 +98,7 @@ export function compileVocabulary(data: unknown, where: string): Vocabulary {
   return {
     field: file.field,
     terms: file.terms.map((t) => t.name),
+    listed: file.terms.filter((t) => t.listed !== false).map((t) => t.name),
     policy: file.outOfVocabulary,
     match: (raw) => byKey.get(matchKey(raw)) ?? matchCode(raw),
   };
