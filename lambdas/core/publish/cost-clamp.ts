@@ -5,6 +5,8 @@
 import type { PrivacyConfig } from '../config.js';
 import { PipelineError } from '../errors.js';
 import { CLAMP_CANDIDATES_CENTS, dpQuantileIndex } from '../privacy/dp-quantile.js';
+import { MICRO_EPSILON } from '../privacy/epsilon.js';
+import { MAX_UNIFORM_INT } from '../privacy/randomness.js';
 import type { BitSource } from '../privacy/randomness.js';
 import { shareOf } from './build-release.js';
 
@@ -26,9 +28,26 @@ export function configuredClamp(config: PrivacyConfig): CostClamp | null {
   return { cents, source: 'configured', quantile: null };
 }
 
+/**
+ * The largest candidate whose cost-sum noise the exact sampler can draw whatever the epsilon: the scale's
+ * numerator clamp * maxVisitsPerPatient * 10^6 must stay within 2^48 (mechanisms.ts, scaleFor). With the
+ * default bound of 5 visits that is USD 560,000; a config, not data, decides it.
+ */
+export function largestClampIndex(config: PrivacyConfig): number {
+  const maxCents = MAX_UNIFORM_INT / (config.maxVisitsPerPatient * MICRO_EPSILON);
+  const last = CLAMP_CANDIDATES_CENTS.findLastIndex((c) => c <= maxCents);
+  if (last < 0) throw new PipelineError('BAD_CONFIG', `privacy.maxVisitsPerPatient ${config.maxVisitsPerPatient} leaves no cost clamp whose noise can be drawn exactly.`);
+  return last;
+}
+
 /** The DP quantile's choice, from per-candidate counts of one cost per patient (queryCostHistogram). */
 export function quantileClamp(bucketCounts: readonly number[], config: PrivacyConfig, bits: BitSource): CostClamp {
   const { epsilon } = shareOf(config, 'kpis', 'clampQuantile');
-  const index = dpQuantileIndex({ bucketCounts, quantile: config.costClampQuantile, epsilon, noNoise: config.noNoise }, bits);
+  // Candidates above the largest drawable clamp are folded into it (as the last bucket holds everything above).
+  const last = largestClampIndex(config);
+  const counts = bucketCounts.slice(0, last + 1);
+  counts[last] = bucketCounts.slice(last).reduce((a, b) => a + b, 0);
+  const padded = [...counts, ...CLAMP_CANDIDATES_CENTS.slice(last + 1).map(() => 0)];
+  const index = Math.min(last, dpQuantileIndex({ bucketCounts: padded, quantile: config.costClampQuantile, epsilon, noNoise: config.noNoise }, bits));
   return { cents: CLAMP_CANDIDATES_CENTS[index]!, source: 'dp-quantile', quantile: config.costClampQuantile };
 }
