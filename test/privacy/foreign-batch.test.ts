@@ -14,7 +14,7 @@ import { latestSnapshotKey } from '../../lambdas/steps/io/keys.js';
 import { localPaths } from '../../local/pipeline/local-deps.js';
 import { runLocal } from '../../local/pipeline/run-local.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { queryDb, testDeps } from '../helpers/run-pipeline.js';
+import { queryDb, testDeps, withTestWarehouse } from '../helpers/run-pipeline.js';
 import { writeBatch } from '../integrity/support/landing.js';
 
 const PATIENTS = 4000;
@@ -83,12 +83,16 @@ describe.each(DATABASES)('A batch from another source on $name', (kind) => {
     // Prepare
     const cleanDir = localPaths(db.workDir).clean;
     const clean = await Promise.all((await readdir(cleanDir, { recursive: true })).filter((f) => f.endsWith('.csv')).map((f) => readFile(join(cleanDir, f), 'utf8')));
-    const tables = await query<{ table_name: string }>(
-      "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'audit_log'",
-    );
 
-    // Act
-    const dumps = await Promise.all(tables.map(async (t) => JSON.stringify(await query(`select * from ${t.table_name}`))));
+    // Act: every table, on one connection (PGlite opens slowly under load).
+    const dumps = await withTestWarehouse(db, async (wh) => {
+      const tables = await wh.query<{ table_name: string }>(
+        "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'audit_log'",
+      );
+      const out: string[] = [];
+      for (const t of tables) out.push(JSON.stringify(await wh.query(`select * from ${t.table_name}`)));
+      return out;
+    });
     const published = JSON.stringify(snap);
 
     // Assess
