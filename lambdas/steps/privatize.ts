@@ -13,7 +13,7 @@ import { planDelta, planRelease } from '../core/privacy/budget.js';
 import type { BudgetLedgerEntry, PublishedSnapshot } from '../core/published-snapshot.js';
 import type { Sql } from '../ports.js';
 import type { PrivatizeOutput, Step, StepDeps } from './run-state.js';
-import { queryCostHistogram, queryRoster, querySelectionCandidates, queryTrueAggregates } from './io/aggregate-query.js';
+import { queryReleaseInputs, queryRoster, queryTrueAggregates } from './io/aggregate-query.js';
 import { dashboardKey, latestDashboardKey, latestSnapshotKey, snapshotKey } from './io/keys.js';
 import { renderDashboard } from '../core/dashboard/render-dashboard.js';
 import { measureKAnonymity, QUASI_IDENTIFIERS } from './io/k-anonymity-query.js';
@@ -52,11 +52,10 @@ export const privatize: Step = async (deps, state) => {
 
     const bounds = { maxVisitsPerPatient: cfg.maxVisitsPerPatient, asOf: state.asOf };
     const roster = await queryRoster(tx, state.asOf);
-    const clamp = configuredClamp(cfg) ?? quantileClamp(await queryCostHistogram(tx, bounds), cfg, deps.random);
-    const selections = [];
-    for (const d of SELECTED_DIMENSIONS) {
-      selections.push(selectKeys(d, await querySelectionCandidates(tx, { ...bounds, dimension: d.dimension, listed: d.listed }), cfg, deps.random));
-    }
+    const listed = Object.fromEntries(SELECTED_DIMENSIONS.map((d) => [d.dimension, d.listed])) as Record<'diagnosis' | 'specialty', readonly string[]>;
+    const inputs = await queryReleaseInputs(tx, { ...bounds, listed });
+    const clamp = configuredClamp(cfg) ?? quantileClamp(inputs.costHistogram, cfg, deps.random);
+    const selections = SELECTED_DIMENSIONS.map((d) => selectKeys(d, inputs.candidates[d.dimension], cfg, deps.random));
     const domains: ReleaseDomains = {
       ...releaseKeyDomains({
         rosterSpecialties: roster.rosterSpecialties,

@@ -5,9 +5,8 @@
 // - each patient contributes their first maxVisitsPerPatient visits in visit_id order (a keyed
 //   pseudonym, so the choice depends on nothing but that patient's own visits);
 // - costs are clamped to [0, clamp] and summed in integer cents; a missing cost is not counted.
-// queryCostHistogram feeds the DP clamp, querySelectionCandidates the partition selection of
-// data-derived keys, queryTrueAggregates every published table (grouping sets: one pass however many
-// tables). Keys outside a table's domain are pooled into OTHER, so the keys listed never depend on the data.
+// queryReleaseInputs feeds the DP clamp and the partition selection of data-derived keys (one scan),
+// queryTrueAggregates every published table (grouping sets: one pass however many tables). Keys outside a table's domain are pooled into OTHER, so the keys listed never depend on the data.
 import type { Sql } from '../../ports.js';
 import { CLAMP_CANDIDATES_CENTS } from '../../core/privacy/dp-quantile.js';
 import type { Candidate } from '../../core/privacy/partition-selection.js';
@@ -54,47 +53,61 @@ export interface BoundsOf {
   asOf: string;
 }
 
-/**
- * One cost per patient (their first bounded visit that has one), counted per clamp candidate:
- * counts[j] = patients whose cost is in (candidate j-1, candidate j]; the last bucket holds everything above.
- */
-export async function queryCostHistogram(sql: Sql, b: BoundsOf): Promise<number[]> {
-  const rows = await sql.query<{ bucket: number; n: number }>(
-    `${BOUNDED_VISITS},
-first_costs as (
-  select distinct on (patient_id) patient_id, round(cost * 100)::bigint as cents
-  from bounded where nth <= $1 and cost is not null
-  order by patient_id, visit_id
-)
-select width_bucket(cents, array(select (jsonb_array_elements_text($3::jsonb))::bigint)) as bucket, count(*)::bigint as n
-from first_costs group by 1`,
-    [b.maxVisitsPerPatient, b.asOf, JSON.stringify(CLAMP_CANDIDATES_CENTS.map((c) => c + 1))],
-  );
-  const counts = CLAMP_CANDIDATES_CENTS.map(() => 0);
-  for (const r of rows) {
-    const j = Math.min(Number(r.bucket), counts.length - 1);
-    counts[j]! += Number(r.n);
-  }
-  return counts;
+/** What a release decides before its tables: the DP clamp's histogram and the partition selections' candidates. */
+export interface ReleaseInputs {
+  /**
+   * One cost per patient (their first bounded visit that has one), counted per clamp candidate:
+   * costHistogram[j] = patients whose cost is in (candidate j-1, candidate j]; the last bucket holds everything above.
+   */
+  costHistogram: number[];
+  /**
+   * Patients per data-derived key, each patient counted for ONE key: the value of their first bounded visit
+   * (in visit_id order) that is outside the dimension's listed terms and not OTHER.
+   */
+  candidates: Record<'diagnosis' | 'specialty', Candidate[]>;
 }
 
-/**
- * Patients per data-derived key of a dimension, each patient counted for ONE key: the value of their
- * first bounded visit (in visit_id order) that is outside `listed` and not OTHER.
- */
-export async function querySelectionCandidates(sql: Sql, b: BoundsOf & { dimension: 'diagnosis' | 'specialty'; listed: readonly string[] }): Promise<Candidate[]> {
-  const rows = await sql.query<{ key: string; patients: number }>(
+/** One scan of the bounded visits for all three: one row per patient with their first cost and first data-derived keys. */
+export async function queryReleaseInputs(
+  sql: Sql,
+  b: BoundsOf & { listed: Record<'diagnosis' | 'specialty', readonly string[]> },
+): Promise<ReleaseInputs> {
+  const firstOutside = (dimension: 'diagnosis' | 'specialty', param: string): string =>
+    `(array_agg(${dimension} order by visit_id) filter (where ${dimension} not in (select jsonb_array_elements_text(${param}::jsonb))))[1] as ${dimension}`;
+  const rows = await sql.query<{ kind: 'cost' | 'diagnosis' | 'specialty'; key: string; n: number }>(
     `${BOUNDED_VISITS},
-firsts as (
-  select distinct on (patient_id) patient_id, ${b.dimension} as key
+per_patient as (
+  select
+    patient_id,
+    (array_agg(round(cost * 100)::bigint order by visit_id) filter (where cost is not null))[1] as cents,
+    ${firstOutside('diagnosis', '$4')},
+    ${firstOutside('specialty', '$5')}
   from bounded
-  where nth <= $1 and ${b.dimension} not in (select jsonb_array_elements_text($3::jsonb))
-  order by patient_id, visit_id
+  where nth <= $1
+  group by patient_id
 )
-select key, count(*)::bigint as patients from firsts group by key order by key`,
-    [b.maxVisitsPerPatient, b.asOf, JSON.stringify([...b.listed, OTHER])],
+select 'cost' as kind, width_bucket(cents, array(select (jsonb_array_elements_text($3::jsonb))::bigint))::text as key, count(*)::bigint as n
+from per_patient where cents is not null group by 2
+union all
+select 'diagnosis', diagnosis, count(*)::bigint from per_patient where diagnosis is not null group by 2
+union all
+select 'specialty', specialty, count(*)::bigint from per_patient where specialty is not null group by 2`,
+    [
+      b.maxVisitsPerPatient,
+      b.asOf,
+      JSON.stringify(CLAMP_CANDIDATES_CENTS.map((c) => c + 1)),
+      JSON.stringify([...b.listed.diagnosis, OTHER]),
+      JSON.stringify([...b.listed.specialty, OTHER]),
+    ],
   );
-  return rows.map((r) => ({ key: r.key, patients: Number(r.patients) }));
+  const costHistogram = CLAMP_CANDIDATES_CENTS.map(() => 0);
+  const candidates: ReleaseInputs['candidates'] = { diagnosis: [], specialty: [] };
+  for (const r of rows) {
+    if (r.kind === 'cost') costHistogram[Math.min(Number(r.key), costHistogram.length - 1)]! += Number(r.n);
+    else candidates[r.kind].push({ key: r.key, patients: Number(r.n) });
+  }
+  for (const list of Object.values(candidates)) list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { costHistogram, candidates };
 }
 
 const KEY_COLUMNS = ['age_group', 'gender', 'diagnosis', 'specialty', 'month', 'state', 'provider_id'] as const;
