@@ -15,7 +15,7 @@ export const ENV = {
   pseudonymKeySecretArn: 'PSEUDONYM_KEY_SECRET_ARN',
   /** The pipeline login's secret ({username, password}); only the migrations function gets it. */
   pipelineLoginSecretArn: 'PIPELINE_LOGIN_SECRET_ARN',
-  /** JSON object merged over defaultConfig, e.g. {"privacy":{"epsilonTotal":20}}. */
+  /** JSON object merged over defaultConfig, e.g. {"privacy":{"epsilonPerRelease":0.5}}; privacy.noNoise is refused. */
   pipelineConfig: 'PIPELINE_CONFIG_JSON',
   /** Which step a function runs; the local harness also uses it to map an ARN back to a step. */
   step: 'PIPELINE_STEP',
@@ -112,14 +112,29 @@ export function readPipelineConfig(json: string | undefined): PipelineConfig {
   return merged;
 }
 
+/** Settings PIPELINE_CONFIG_JSON may never set: they exist for tests, and in the cloud they would publish exact figures. */
+const TEST_ONLY = new Set(['privacy.noNoise']);
+
 function pick<T extends object>(given: Record<string, unknown>, defaults: T, path: string): Partial<T> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(given)) {
+    if (TEST_ONLY.has(`${path}${key}`)) {
+      throw new PipelineError(
+        'BAD_CONFIG',
+        `${ENV.pipelineConfig}: '${path}${key}' is for tests only and cannot be set in a deployment.`,
+        'Remove it: releases without noise would publish exact figures and still be charged to the privacy budget.',
+      );
+    }
     const expected = (defaults as Record<string, unknown>)[key];
-    if (expected === undefined || typeof expected === 'object') {
+    if (expected === undefined || (typeof expected === 'object' && expected !== null)) {
       throw new PipelineError('BAD_CONFIG', `${ENV.pipelineConfig}: unknown setting '${path}${key}'.`, `Known settings: ${Object.keys(defaults).join(', ')}.`);
     }
-    if (typeof value !== typeof expected) {
+    // A null default means "decided from the data"; the setting then takes a number or null.
+    if (expected === null) {
+      if (value !== null && typeof value !== 'number') {
+        throw new PipelineError('BAD_CONFIG', `${ENV.pipelineConfig}: '${path}${key}' must be a number or null, got ${JSON.stringify(value)}.`);
+      }
+    } else if (typeof value !== typeof expected) {
       throw new PipelineError('BAD_CONFIG', `${ENV.pipelineConfig}: '${path}${key}' must be a ${typeof expected}, got ${JSON.stringify(value)}.`);
     }
     out[key] = value;

@@ -65,8 +65,13 @@ export interface SqlSource {
 
 /** The secret behind pseudonyms. Secrets Manager in the cloud, a key file offline. */
 export interface KeyProvider {
-  /** The HMAC key bytes (at least 32). */
+  /** The HMAC key bytes (at least 32): the first master key. */
   pseudonymKey(): Promise<Uint8Array>;
+  /**
+   * Every master key, oldest first, once the key has been rotated (npm run rotate-key appends one).
+   * A provider without rotation support omits it: the chain is then [pseudonymKey()].
+   */
+  keyChain?(): Promise<readonly Uint8Array[]>;
 }
 
 /** Progress of long work; the CLI draws it on a terminal, Lambda logs it, --json silences it. */

@@ -1,19 +1,33 @@
-// Every tunable in one place, with its documented default. config.ts at the lambdas root reads the
-// environment into this shape; tests build it directly.
+// Every tunable in one place, with its documented default. lambdas/config.ts reads the environment
+// into this shape; tests build it directly.
 export interface PrivacyConfig {
-  /** Total epsilon the published layer may ever spend (the ledger refuses releases beyond it). */
+  /**
+   * Total epsilon the published layer may ever spend. Used once: the first release fixes it in the
+   * warehouse's budget (privacy_budget); later it changes only with `npm run privacy-budget`.
+   */
   epsilonTotal: number;
+  /** Total delta, fixed in the warehouse's budget at the first release like epsilonTotal. */
+  deltaTotal: number;
   /** Epsilon spent by one release of the published aggregates. */
   epsilonPerRelease: number;
+  /** Delta of one release: what partition selection of data-derived keys (diagnoses, specialties) may cost. */
+  deltaPerRelease: number;
   /** Epsilon of the per-row cost_with_privacy noise on fact_visits. */
   epsilonPerRowCost: number;
-  /** Costs are clamped to [0, costClamp] before any DP statistic; it is the sensitivity of one visit. */
-  costClamp: number;
+  /**
+   * Per-visit cost clamp (USD) of the published statistics; a visit above it counts at it. null (the
+   * default) takes it from a differentially private quantile of the batch's costs, paid from the release.
+   */
+  costClamp: number | null;
+  /** The quantile of per-patient costs the DP clamp aims at when costClamp is null. */
+  costClampQuantile: number;
+  /** Clamp (USD) and sensitivity of the per-row cost_with_privacy noise, fixed before any data is seen. */
+  rowCostClamp: number;
   /** How many visits one patient may contribute to a published statistic. */
   maxVisitsPerPatient: number;
-  /** Smallest group size published; smaller cells are suppressed. */
+  /** Smallest group size published; smaller cells are suppressed. Also the patients an unlisted free-text value needs to be kept. */
   k: number;
-  /** Tests only: publish exact values (no noise). Never set in production. */
+  /** Tests only: publish exact values (no noise). Refused from PIPELINE_CONFIG_JSON. */
   noNoise: boolean;
 }
 
@@ -25,20 +39,24 @@ export interface PipelineConfig {
   retentionYears: number;
 }
 
-// Privacy defaults, justified in PRIVACY.md ("DP parameters and defaults"):
-// - epsilonPerRelease 1: at 10,000 patients a monthly visit count has noise sd ~ 59 visits on ~840
-//   (about 7%), the mean visit cost sd ~ USD 8; see PRIVACY.md for every statistic.
-// - epsilonTotal 10: ten releases over the same patients (e.g. a quarterly release for 2.5 years).
-// - costClamp 2000 USD: above the cost of 98.5% of visits in the synthetic catalogue (chosen from the
-//   price list, not from the data); inpatient stays are clamped. A sum's sensitivity is costClamp *
-//   maxVisitsPerPatient, so halving the clamp halves the noise on every mean.
+// Privacy defaults, justified in PRIVACY.md ("Defaults"):
+// - epsilonPerRelease 1, epsilonTotal 10: ten releases over the same patients.
+// - deltaPerRelease 1e-6, deltaTotal 1e-5: partition selection publishes a data-derived key only when
+//   its noisy patient count clears a threshold; delta is the chance a key of one patient slips through.
+// - costClamp null: the clamp is a DP 99th percentile of the batch's per-patient costs, so a batch priced
+//   unlike our generator's is not clamped (and biased) at a number chosen for ours.
+// - rowCostClamp 2000 USD: the per-row noise needs its sensitivity before any data is read.
 // - maxVisitsPerPatient 5, k 5.
 export const defaultConfig: PipelineConfig = {
   privacy: {
     epsilonTotal: 10,
+    deltaTotal: 1e-5,
     epsilonPerRelease: 1,
+    deltaPerRelease: 1e-6,
     epsilonPerRowCost: 1,
-    costClamp: 2000,
+    costClamp: null,
+    costClampQuantile: 0.99,
+    rowCostClamp: 2000,
     maxVisitsPerPatient: 5,
     k: 5,
     noNoise: false,

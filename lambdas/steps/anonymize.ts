@@ -2,14 +2,16 @@
 // rejected rows go, raw and with their file, line, field and reason, to the quarantine store. The
 // batch's format (contract v1 CSV, mapped CSV, FHIR Bulk Data) is chosen by io/batch-input.ts.
 import { anonymizers, type AnonymizeTools, type RowIssue } from '../core/anonymize/anonymize-row.js';
-import { createPseudonymiser } from '../core/anonymize/pseudonym.js';
+import { openKeyRing } from '../core/anonymize/key-ring.js';
 import { CLEAN_COLUMNS, QUARANTINE_COLUMNS } from '../core/contract/clean-contract.js';
 import { PipelineError } from '../core/errors.js';
-import { createRowNoise } from '../core/privacy/mechanisms.js';
+import { createRowNoise } from '../core/privacy/row-noise.js';
+import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
 import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type SourceReport, type Step, type StepDeps } from './run-state.js';
 import { openBatchInput } from './io/batch-input.js';
 import { openCsvSink, type CsvSink } from './io/csv-sink.js';
 import type { EntityInput, RecordOrigin } from './io/input-record.js';
+import { countVocabulary } from './io/vocabulary-census.js';
 import { cleanKey, quarantineKey } from './io/keys.js';
 import { describe, readManifest } from './io/manifest.js';
 
@@ -21,11 +23,20 @@ export const anonymize: Step = async (deps, state) => {
   // The batch's own date, when its manifest gives one, outranks the date the run was started with.
   state = { ...state, asOf: manifest.asOf ?? state.asOf };
 
-  const key = await deps.keys.pseudonymKey();
+  const keys = openKeyRing(deps.keys.keyChain ? await deps.keys.keyChain() : [await deps.keys.pseudonymKey()]);
+  // First pass: which free-text values outside the vocabularies enough patients share to be stored.
+  // It reads the batch through its format like the second pass does (its stray lines are the second
+  // pass's to quarantine).
+  const censusInput = await openBatchInput(deps.landing, state, manifest, async () => {});
+  const census = await countVocabulary(async (entity) => censusInput.entity(entity).records, {
+    vocabularies: DEFAULT_VOCABULARIES,
+    k: deps.config.privacy.k,
+  });
   const tools: AnonymizeTools = {
-    pseudonym: createPseudonymiser(key),
-    costWithPrivacy: createRowNoise(key, deps.config.privacy),
+    pseudonym: keys.pseudonym,
+    costWithPrivacy: createRowNoise(keys.rowNoiseKey, deps.config.privacy),
     asOf: state.asOf,
+    vocabulary: census.resolver(),
   };
   // The notice goes first, so a quarantine file never exists without it, even after a failed run.
   await deps.quarantine.put(quarantineNoticeKey(state.runId), quarantineNotice(state.runId), 'text/plain');

@@ -14,10 +14,15 @@ language sql stable set search_path = pg_catalog as $$
   select nullif(current_setting('pipeline.run_id', true), '')
 $$;
 
+-- Views made by the per-run models of earlier versions had other columns: replaced, not altered. The
+-- staging columns that carried ages and a name pseudonym go with them (020 stopped filling them).
+drop view if exists stg_patients, stg_providers, stg_visits;
+alter table staging_patients drop column if exists anonymized_name, drop column if exists age_group, drop column if exists age_band;
+
 -- First occurrences are found by hashing (a group by over the run's ids, keeping the few ids seen
 -- twice), not by a window function: that sorts every staged row, three times per run.
 create or replace view stg_patients as
-select s.patient_id, s.anonymized_name, s.age_group, s.age_band, s.gender, s.zip3, s.state, s.source_line
+select s.patient_id, s.birth_year, s.gender, s.zip3, s.state, s.source_line
 from staging_patients as s
 where s.run_id = pipeline_run_id()
   and not exists (

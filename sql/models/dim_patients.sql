@@ -1,23 +1,50 @@
 -- depends_on:
--- Type 2 versioning: a patient whose attributes changed gets its current row closed and a new one.
--- Unchanged patients are left alone, so loading the same batch twice changes nothing.
+-- Patients, versioned (type 2) on gender, ZIP3 and state only. Age is not stored: the birth year
+-- (NULL = 90 or older, Safe Harbor's top-code) is a fact about the person, corrected in place on every
+-- version (type 1), so a patient re-sent a year later with unchanged facts gets no new version and no
+-- version date brackets a birthday. get_dim_patients() derives age_group and age_band from it at the
+-- newest batch date (age_reference). Unchanged patients are left alone: the same batch twice changes nothing.
+
+-- Ages are stated at the newest batch date loaded, whatever order batches arrive in.
+insert into age_reference (id, as_of)
+values (1, current_setting('pipeline.as_of')::date)
+on conflict (id) do update set as_of = greatest(age_reference.as_of, excluded.as_of);
+
+-- The batch's birth years (stg_patients: each patient's first line), corrected in place, never moved
+-- out of the top-code once a patient is in it.
+update dim_patients as d
+set birth_year = s.birth_year
+from stg_patients as s
+where d.patient_id = s.patient_id
+  and d.birth_year is not null
+  and d.birth_year is distinct from s.birth_year;
+
 update dim_patients as d
 set valid_to = current_setting('pipeline.as_of')::date,
     is_current = false
 from stg_patients as s
 where d.patient_id = s.patient_id
   and d.is_current
-  and (d.anonymized_name, d.age_group, d.age_band, d.gender, d.zip3, d.state)
-      is distinct from (s.anonymized_name, s.age_group, s.age_band, s.gender, s.zip3, s.state);
+  and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state);
 
 insert into dim_patients (
-  patient_id, anonymized_name, age_group, age_band, gender, zip3, state,
-  valid_from, valid_to, is_current, run_id
+  patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id
 )
 select
-  s.patient_id, s.anonymized_name, s.age_group, s.age_band, s.gender, s.zip3, s.state,
+  s.patient_id,
+  case when earlier.patient_id is null then s.birth_year else earlier.birth_year end,
+  s.gender, s.zip3, s.state,
   current_setting('pipeline.as_of')::date, null, true, current_setting('pipeline.run_id')
 from stg_patients as s
+left join lateral (
+  select d.patient_id, d.birth_year from dim_patients as d where d.patient_id = s.patient_id limit 1
+) as earlier on true
 where not exists (
   select 1 from dim_patients as d where d.patient_id = s.patient_id and d.is_current
 );
+
+-- Safe Harbor's top-code as the batch date moves: whoever reaches 90 this year joins "90 or older",
+-- in place on every version. Touches only the rows crossing (indexed on birth_year).
+update dim_patients
+set birth_year = null
+where birth_year <= extract(year from (select as_of from age_reference where id = 1))::integer - 90;

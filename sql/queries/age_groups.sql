@@ -9,7 +9,7 @@ select
   round(coalesce(v.visits, 0)::numeric / count(distinct p.patient_id), 2) as avg_visits_per_patient
 from patients as p
 left join (
-  select age_group, count(*) as visits, round(avg(cost), 2) as avg_cost from visits group by age_group
+  select age_group, count(*) as visits, round(avg(cost_with_privacy), 2) as avg_cost from visits group by age_group
 ) as v on v.age_group = p.age_group
 group by p.age_group, v.visits, v.avg_cost
 order by p.age_group;

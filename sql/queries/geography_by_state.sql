@@ -4,7 +4,7 @@ select
   p.state,
   count(distinct p.patient_id)::int as patients,
   count(f.visit_id)::int as visits,
-  round(avg(f.cost), 2) as avg_cost
+  round(avg(f.cost_with_privacy), 2) as avg_cost
 from patients as p
 left join get_fact_visits() as f on f.patient_key = p.patient_key
 group by p.state

@@ -5,7 +5,7 @@ select
   r.specialty,
   count(f.visit_id)::int as visits,
   count(distinct f.patient_key)::int as patients,
-  round(avg(f.cost), 2) as avg_cost
+  round(avg(f.cost_with_privacy), 2) as avg_cost
 from get_dim_providers() as r
 left join get_fact_visits() as f on f.provider_key = r.provider_key
 group by r.provider_id, r.provider_name, r.specialty

@@ -6,8 +6,8 @@ where s.run_id = pipeline_run_id()
   and not exists (
     select 1 from dim_patients as d
     where d.patient_id = s.patient_id and d.is_current
-      and (d.anonymized_name, d.age_group, d.age_band, d.gender, d.zip3, d.state)
-        = (s.anonymized_name, s.age_group, s.age_band, s.gender, s.zip3, s.state)
+      and (d.gender, d.zip3, d.state) = (s.gender, s.zip3, s.state)
+      and (d.birth_year is null or d.birth_year = s.birth_year)
   )
   and not exists (
     select 1 from quarantine_rows as q

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { anonymizePatient, anonymizeVisit, type AnonymizeTools } from '../../lambdas/core/anonymize/anonymize-row.js';
 import { createPseudonymiser } from '../../lambdas/core/anonymize/pseudonym.js';
+import { createVocabularyCensus } from '../../lambdas/core/vocabulary/census.js';
+import { DEFAULT_VOCABULARIES } from '../../lambdas/core/vocabulary/vocabulary.js';
 
 const tools: AnonymizeTools = {
   pseudonym: createPseudonymiser(new Uint8Array(32).fill(7)),
   costWithPrivacy: (cost) => cost + 1,
   asOf: '2025-12-31',
+  vocabulary: createVocabularyCensus({ vocabularies: DEFAULT_VOCABULARIES, k: 5 }).resolver(),
 };
 
 const patient = {
@@ -22,7 +25,8 @@ describe('Function: anonymizePatient', () => {
     const out = anonymizePatient(patient, 2, tools);
     expect(out.ok).toBe(true);
     if (!out.ok) return;
-    expect(out.row).toMatchObject({ age_group: '65+', age_band: '90+', gender: 'Female', zip3: '000', state: 'MA', source_line: 2 });
+    expect(out.row).toMatchObject({ birth_year: '', gender: 'Female', zip3: '000', state: 'MA', source_line: 2 });
+    expect(Object.keys(out.row)).not.toContain('anonymized_name');
     const text = JSON.stringify(out.row);
     for (const v of ['P0000001', 'Ada', 'Lovelace', '555-0100', 'ada@example.org', 'Main St', 'Boston', '1930', '03601']) expect(text).not.toContain(v);
   });
@@ -46,6 +50,15 @@ describe('Function: anonymizePatient', () => {
     const v = anonymizeVisit(visit, 2, tools);
     expect(p.ok && v.ok && p.row.patient_id === v.row.patient_id).toBe(true);
   });
+
+  it.each([
+    ['1990-09-15', 1990],
+    ['1936-01-01', 1936],
+    ['1935-12-31', ''],
+  ])('stores the birth year of %s as %j (top-coded when 90 is reached in the batch year)', (dob, year) => {
+    const out = anonymizePatient({ ...patient, date_of_birth: dob }, 2, tools);
+    expect(out.ok && out.row.birth_year).toBe(year);
+  });
 });
 
 describe('Function: anonymizeVisit', () => {
@@ -62,6 +75,11 @@ describe('Function: anonymizeVisit', () => {
   ])('rejects %j with a reason naming %s', (change, field, reason) => {
     const out = anonymizeVisit({ ...visit, ...change }, 4, tools);
     expect(!out.ok && out.issues[0]).toMatchObject({ field, reason: expect.stringMatching(reason) });
+  });
+
+  it('stores free text as its vocabulary term, or as Other when it is unlisted and not shared by k patients', () => {
+    const out = anonymizeVisit({ ...visit, visit_type: 'ER', diagnosis: 'J45.909', procedure_performed: 'John Q. Public MRN 44812' }, 3, tools);
+    expect(out.ok && out.row).toMatchObject({ visit_type: 'Emergency', diagnosis: 'Asthma', procedure_performed: 'Other' });
   });
 
   it('reports every missing field of a row at once', () => {

@@ -47,7 +47,7 @@ const SUPPRESSED = `suppressed (< ${fixture.privacy.k} patients)`;
 interface RenderedRow {
   key: Record<string, string>;
   suppressed: boolean;
-  cols: Record<string, { text: string; value: string | null }>;
+  cols: Record<string, { text: string; value: string | null; interval: { low: number; high: number } | null }>;
 }
 interface RenderedSection {
   table: string | null;
@@ -55,7 +55,10 @@ interface RenderedSection {
   ariaLabel: string;
   suppressedList: string[];
   suppressedListVisible: boolean;
-  rendered: { table: string; labels: string[]; visits: Array<number | null>; patients: Array<number | null>; suppressed: string[] };
+  rendered: {
+    table: string; labels: string[]; visits: Array<number | null>; patients: Array<number | null>; suppressed: string[];
+    visitsIntervals: Array<{ low: number; high: number } | null>; patientsIntervals: Array<{ low: number; high: number } | null>; imprecise: string[];
+  };
   chartData: { labels: string[]; visits: Array<number | null> } | null;
   emptyText: string | null;
   rows: RenderedRow[];
@@ -73,10 +76,15 @@ const readSection = (page: Page, id: string): Promise<RenderedSection> =>
     const rows = Array.from(tbl.querySelectorAll('tbody tr[data-key]'))
       .filter((tr) => !(tr as HTMLElement).hidden)
       .map((tr) => {
-        const cols: Record<string, { text: string; value: string | null }> = {};
+        const cols: Record<string, { text: string; value: string | null; interval: { low: number; high: number } | null }> = {};
         Array.from(tr.querySelectorAll('[data-col]')).forEach((c) => {
+          const ci = c.querySelector('[data-role="interval"]');
           for (const col of (c.getAttribute('data-col') ?? '').split(' ')) {
-            cols[col] = { text: (c.textContent ?? '').trim(), value: c.getAttribute('data-value') };
+            cols[col] = {
+              text: (c.querySelector('.fig')?.textContent ?? c.textContent ?? '').trim(),
+              value: c.getAttribute('data-value'),
+              interval: ci ? { low: Number(ci.getAttribute('data-low')), high: Number(ci.getAttribute('data-high')) } : null,
+            };
           }
         });
         return { key: JSON.parse(tr.getAttribute('data-key') ?? '{}'), suppressed: tr.getAttribute('data-suppressed') === 'true', cols };
@@ -95,7 +103,11 @@ const readSection = (page: Page, id: string): Promise<RenderedSection> =>
     };
   }, id);
 
-/** Every visible row equals its published cell; suppressed cells read as suppressed, never as a number. */
+const MARK = '\u2248';
+/** The figure as a table shows it: marked when its interval is wider than itself. */
+const shown = (cell: PublishedCell, col: 'visits' | 'patients' | 'meanCost', text: string): string => (cell.imprecise.includes(col) ? `${MARK}${text}` : text);
+
+/** Every visible row equals its published cell, with its interval; suppressed cells read as suppressed, never as a number. */
 function expectRowsMatch(rows: RenderedRow[], cells: PublishedCell[], dims: string[]): void {
   expect(rows.map((r) => keyLabel(dims, r.key)).sort()).toEqual(cells.map((c) => keyLabel(dims, c.key)).sort());
   for (const r of rows) {
@@ -108,9 +120,11 @@ function expectRowsMatch(rows: RenderedRow[], cells: PublishedCell[], dims: stri
       expect(r.cols.visits?.value).toBeNull();
       continue;
     }
-    expect(r.cols.visits).toEqual({ text: INT.format(cell.visits ?? NaN), value: String(cell.visits) });
-    expect(r.cols.patients).toEqual({ text: INT.format(cell.patients ?? NaN), value: String(cell.patients) });
-    if (cell.meanCost !== null) expect(r.cols.meanCost).toEqual({ text: USD.format(cell.meanCost), value: String(cell.meanCost) });
+    expect(r.cols.visits).toEqual({ text: shown(cell, 'visits', INT.format(cell.visits ?? NaN)), value: String(cell.visits), interval: cell.intervals.visits });
+    expect(r.cols.patients).toEqual({ text: shown(cell, 'patients', INT.format(cell.patients ?? NaN)), value: String(cell.patients), interval: cell.intervals.patients });
+    if (cell.meanCost !== null) {
+      expect(r.cols.meanCost).toEqual({ text: shown(cell, 'meanCost', USD.format(cell.meanCost)), value: String(cell.meanCost), interval: cell.intervals.meanCost });
+    }
   }
 }
 
@@ -120,6 +134,10 @@ function expectChartMatches(s: RenderedSection, cells: PublishedCell[], labelDim
   const drawn = kind === 'line' ? cells : cells.filter((c) => !c.suppressed);
   const expected = new Map(drawn.map((c) => [label(c), c.suppressed ? null : c.visits]));
   expect(new Map(s.rendered.labels.map((l, i) => [l, s.rendered.visits[i]]))).toEqual(expected);
+  // Every drawn figure has its error bar; the pale (imprecise) ones are listed.
+  expect(new Map(s.rendered.labels.map((l, i) => [l, s.rendered.visitsIntervals[i]]))).toEqual(new Map(drawn.map((c) => [label(c), c.suppressed ? null : c.intervals.visits])));
+  expect(new Map(s.rendered.labels.map((l, i) => [l, s.rendered.patientsIntervals[i]]))).toEqual(new Map(drawn.map((c) => [label(c), c.suppressed ? null : c.intervals.patients])));
+  expect([...s.rendered.imprecise].sort()).toEqual(drawn.filter((c) => !c.suppressed && c.imprecise.some((f) => f !== 'meanCost')).map(label).sort());
   expect(s.chartData).toEqual({ labels: s.rendered.labels, visits: s.rendered.visits });
   const suppressed = cells.filter((c) => c.suppressed).map(label);
   expect([...s.suppressedList].sort()).toEqual([...suppressed].sort());
@@ -182,19 +200,56 @@ describe.skipIf(!hasChromium)(
     expect(requests.filter((u) => !u.startsWith('data:'))).toEqual([server.url]);
   });
 
-  it('shows the whole-release KPI tiles', async () => {
+  it('shows the whole-release KPI tiles, each figure with its interval, k as a setting', async () => {
     const tiles = await page.$$eval('[data-kpi]', (els) =>
-      els.map((e) => [e.getAttribute('data-kpi'), e.querySelector('.tile-value')?.textContent, e.querySelector('[data-role="dp-badge"], .meta-badge')?.textContent]),
+      els.map((e) => [
+        e.getAttribute('data-kpi'),
+        e.querySelector('.tile-value')?.textContent,
+        e.querySelector('[data-role="interval"]')?.textContent ?? null,
+        e.querySelector('[data-role="dp-badge"], .meta-badge')?.textContent,
+      ]),
     );
     expect(tiles).toEqual([
-      ['patients', INT.format(fixture.kpis.patients ?? NaN), 'DP ε=1 (release)'],
-      ['visits', INT.format(fixture.kpis.visits ?? NaN), 'DP ε=1 (release)'],
-      ['activeProviders', INT.format(fixture.kpis.activeProviders ?? NaN), 'DP ε=1 (release)'],
-      ['meanVisitCost', USD.format(fixture.kpis.meanVisitCost ?? NaN), 'DP ε=1 (release)'],
-      ['epsilonSpent', 'ε 3', 'budget ledger'],
-      ['epsilonRemaining', 'ε 2', 'budget ledger'],
-      ['smallestK', '3', 'before suppression'],
+      ['patients', INT.format(fixture.kpis.patients ?? NaN), '± 47', 'DP ε=1 (release)'],
+      ['visits', INT.format(fixture.kpis.visits ?? NaN), '± 240', 'DP ε=1 (release)'],
+      ['activeProviders', INT.format(fixture.kpis.activeProviders ?? NaN), '405–418', 'DP ε=1 (release)'],
+      ['meanVisitCost', USD.format(fixture.kpis.meanVisitCost ?? NaN), '$208–$222', 'DP ε=1 (release)'],
+      ['epsilonSpent', 'ε 3', null, 'budget ledger'],
+      ['epsilonRemaining', 'ε 2', null, 'budget ledger'],
+      ['k', 'k = 11', null, 'setting'],
     ]);
+  });
+
+  it('keeps every tile value on one line at desktop width (the mean cost used to wrap)', async () => {
+    const wrapped = await page.$$eval('.tile-value', (els) =>
+      els.filter((e) => (e as HTMLElement).offsetHeight > parseFloat(getComputedStyle(e).lineHeight) * 1.3).map((e) => e.closest('[data-kpi]')?.getAttribute('data-kpi')),
+    );
+    expect(wrapped).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('[data-section="kpis"]').screenshot({ path: join(ARTIFACTS, 'dashboard-kpis.png') });
+
+    // The same with the widest figures a release is likely to have (the issue's foreign batch: USD 2,549.60).
+    const wide = structuredClone(fixture);
+    wide.kpis = { patients: 412_345, visits: 1_234_567, activeProviders: 4_120, meanVisitCost: 12_549.6 };
+    wide.kpiIntervals = {
+      patients: { low: 412_298, high: 412_392 },
+      visits: { low: 1_234_327, high: 1_234_807 },
+      activeProviders: { low: 4_101, high: 4_133 },
+      meanVisitCost: { low: 12_513.2, high: 12_586.04 },
+    };
+    const widePage = await context.newPage();
+    try {
+      await widePage.setViewportSize({ width: 1280, height: 900 });
+      await widePage.setContent(renderDashboard(wide, loadDashboardAssets()));
+      await widePage.waitForSelector('html[data-ready="true"]', { state: 'attached' });
+      const wideWrapped = await widePage.$$eval('.tile-value, .tile-ci', (els) =>
+        els.filter((e) => (e as HTMLElement).offsetHeight > parseFloat(getComputedStyle(e).lineHeight) * 1.3 || e.scrollWidth > (e.parentElement?.clientWidth ?? 0)).map((e) => e.textContent),
+      );
+      expect(wideWrapped).toEqual([]);
+      await widePage.locator('[data-section="kpis"]').screenshot({ path: join(ARTIFACTS, 'dashboard-kpis-wide.png') });
+    } finally {
+      await widePage.close();
+    }
   });
 
   it.each(SECTIONS.map((s) => [s.id, s.table, s.chart] as const))('section %s shows %s exactly as published', async (id, name, chart) => {

@@ -120,6 +120,46 @@ describe('Function: renderDashboard', () => {
     });
   });
 
+  describe('headline tiles', () => {
+    const sec = sectionHtml(html, 'kpis');
+    const tile = (id: string): string => sec.split(`data-kpi="${id}"`)[1]?.split('</li>')[0] ?? '';
+
+    it.each([
+      ['patients', '9,874', '± 47'],
+      ['visits', '48,210', '± 240'],
+      ['activeProviders', '412', '405–418'],
+      ['meanVisitCost', '$214.87', '$208–$222'],
+    ])('%s shows %s with its 95% interval %s', (id, value, interval) => {
+      expect(tile(id)).toContain(`>${value}</span>`);
+      expect(tile(id)).toMatch(new RegExp(`data-role="interval" data-low="[^"]+" data-high="[^"]+" title="95% interval [^"]+">${interval.replace(/[$]/g, '\\$&')}</span>`));
+    });
+
+    it('states the clamp on the mean cost tile, and k as the configured threshold instead of a measurement', () => {
+      expect(tile('meanVisitCost')).toContain('a visit above $5,000 counts as $5,000 (clamp: DP 99th percentile)');
+      expect(tile('k')).toContain('k = 11');
+      expect(tile('k')).toContain('<span class="meta-badge">setting</span>');
+      expect(sec).not.toContain('data-kpi="smallestK"');
+    });
+
+    it('marks a figure whose interval is wider than itself', () => {
+      const snap = clone();
+      snap.kpiImprecise = ['activeProviders'];
+      const page = sectionHtml(renderDashboard(snap, fakeAssets), 'kpis');
+      expect(page).toMatch(/data-kpi="activeProviders" data-imprecise="true">.*<span class="imprecise-mark" title="Low precision/);
+    });
+  });
+
+  describe('intervals in the data tables', () => {
+    it('every published figure shows its 95% range, and imprecise ones are marked', () => {
+      const t = fixture.tables.find((x) => x.name === 'by_month_specialty')!;
+      const cell = t.cells.find((c) => !c.suppressed && c.imprecise.includes('patients'))!;
+      const row = rows(sectionHtml(html, 'trend')).find((r) => r.includes(`&quot;month&quot;:&quot;${cell.key.month}&quot;,&quot;specialty&quot;:&quot;${cell.key.specialty}&quot;`))!;
+      expect(row).toContain(`data-col="visits" data-value="${cell.visits}"`);
+      expect(row).toContain(`data-role="interval" data-low="${cell.intervals.visits!.low}" data-high="${cell.intervals.visits!.high}"`);
+      expect(row).toMatch(/data-col="patients" data-value="\d+" data-imprecise="true"><span class="fig"><span class="imprecise-mark"/);
+    });
+  });
+
   describe('privacy', () => {
     const sec = sectionHtml(html, 'privacy');
 
@@ -131,13 +171,19 @@ describe('Function: renderDashboard', () => {
 
     it.each([
       ['mechanism', fixture.privacy.mechanism],
-      ['costClamp', '$5,000'],
+      ['costClamp', 'visits above $5,000 count at $5,000 (clamp: a differentially private 99th percentile of the costs)'],
       ['maxVisitsPerPatient', 'at most 12 visits per patient'],
-      ['k', 'fewer than 11 patients'],
-      ['smallestK', '3'],
-      ['budget', 'ε 3 spent of 5; 2 left'],
+      ['k', 'below 11 are withheld (a setting, not a measurement)'],
+      ['deltaRelease', '1e-6'],
+      ['confidence', '95% intervals for the noise of each figure'],
+      ['budget', 'ε 3 spent of 5; 2 left. δ 3e-6 spent of 1e-5'],
     ])('states the %s', (fact, text) => {
       expect(sec).toMatch(new RegExp(`data-fact="${fact}">[^<]*${text.replace(/[$()]/g, '\\$&')}`));
+    });
+
+    it('states no measurement of the warehouse, only the configured k', () => {
+      expect(html).not.toMatch(/smallest ?k/i);
+      expect(sec).not.toContain('data-fact="smallestK"');
     });
 
     it('lists what is suppressed or generalised', () => {

@@ -25,13 +25,13 @@ const ALL_TESTS = [
 
 // One corruption per rule; each statement breaks exactly the rule named beside it.
 const CORRUPTIONS: [string, string][] = [
-  ['dim_patients_accepted_values', "insert into dim_patients (patient_id, anonymized_name, age_group, age_band, gender, zip3, state, valid_from, valid_to, is_current, run_id) values ('robot', 'n', '18-34', '20-24', 'Robot', '021', 'MA', '2000-01-01', '2000-01-02', false, 'x')"],
+  ['dim_patients_accepted_values', "insert into dim_patients (patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id) values ('robot', 2000, 'Robot', '021', 'MA', '2000-01-01', '2000-01-02', false, 'x')"],
   ['dim_patients_versions_valid', "update dim_patients set valid_to = valid_from where patient_key = (select max(patient_key) from dim_patients)"],
   ['fact_visits_no_future_dates', "insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id) select 'future-visit', min(patient_key), (select min(provider_key) from dim_providers), date '2030-01-01', 'Telehealth', 'Flu', 'Vaccination', 10, 10, (select run_id from pipeline_runs limit 1) from dim_patients"],
   ['fact_visits_cost_valid', "update fact_visits set cost = null where visit_key = (select min(visit_key) from fact_visits)"],
   ['fact_visits_unique_visit_id', "insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id) select visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id from fact_visits where visit_date = (select min(visit_date) from fact_visits) limit 1"],
   ['staging_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_visits (visit_id, patient_id, provider_id, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, source_line, run_id) values ('lost-visit', 'p', 'r', date '2025-01-01', 't', 'd', 'p', 1, 1, 9999, 'x')"],
-  ['staging_patients_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_patients (patient_id, anonymized_name, age_group, age_band, gender, zip3, state, source_line, run_id) values ('lost-patient', 'n', '18-34', '20-24', 'Male', '021', 'MA', 9999, 'x')"],
+  ['staging_patients_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_patients (patient_id, birth_year, gender, zip3, state, source_line, run_id) values ('lost-patient', 2000, 'Male', '021', 'MA', 9999, 'x')"],
   ['staging_providers_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_providers (provider_id, provider_name, specialty, source_line, run_id) values ('lost-provider', 'Dr. Lost', 'Cardiology', 9999, 'x')"],
   ['pipeline_runs_counts_reconcile', `update pipeline_runs set counts = jsonb_set(counts, '{anonymized,visits,read}', '1')`],
   ['quarantine_rows_accepted_values', "insert into quarantine_rows (run_id, entity, source_line, record_key, reason) values ('x', 'invoices', 2, 'k', 'why')"],
@@ -92,7 +92,7 @@ describe.each(DATABASES)('Data tests on $name', (kind) => {
     const failure = await runLocal(failing, generatedInput(20, 4, 14)).then(() => 'no error', (e: Error) => e.message).finally(() => deps.close());
     session = openTestWarehouse(db);
     wh = await session.warehouse();
-    expect(failure).toMatch(/dim_patients_accepted_values \(accepted_values gender, age_group, age_band, zip3 and state\) on dim_patients: 1 row\(s\), e\.g\. [0-9a-f]{32}/);
+    expect(failure).toMatch(/dim_patients_accepted_values \(accepted_values gender, birth_year \(top-coded at 90\), zip3 and state\) on dim_patients: 1 row\(s\), e\.g\. [0-9a-f]{32}/);
     // The load committed before the transform failed: staging keeps the failed run's rows (its retry
     // replaces them); everything the transform touches is as it was.
     const skip = (c: Record<string, string>) => Object.fromEntries(Object.entries(c).filter(([t]) => !/^(pipeline_runs|batch_ledger|staging_)/.test(t)));

@@ -1,29 +1,31 @@
-// On crafted warehouse contents with a known smallest equivalence class: the SQL measurement over
-// current dim_patients, the contribution-bounded aggregates that use each patient's CURRENT version,
-// and what privatize records about both.
+// On crafted warehouse contents with a known smallest equivalence class: the SQL measurement over every
+// version analysts can read, the contribution-bounded aggregates that use each patient's CURRENT
+// version, and what privatize records about both (exact numbers only in the restricted table).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseSnapshot } from '../../lambdas/core/publish/release-snapshot.js';
 import { migrate, privatize } from '../../lambdas/steps/index.js';
+import { releaseKeyDomains } from '../../lambdas/core/publish/true-aggregates.js';
 import { queryTrueAggregates } from '../../lambdas/steps/io/aggregate-query.js';
 import { measureKAnonymity } from '../../lambdas/steps/io/k-anonymity-query.js';
 import type { LocalDeps } from '../../local/pipeline/local-deps.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
 import { testDeps } from '../helpers/run-pipeline.js';
 
-// Current classes over (age_band, gender, zip3, state): a = 6 patients, b = 2 (the smallest), c = 5.
-// Patient b1 also has an OLD version in a class of its own, which must not count; a1 has 8 visits.
+// Current classes over (age_band, gender, zip3, state): a = 6 patients, b = 2, c = 5. Patient b1 also has
+// an OLD version (they moved from CA): analysts read both versions, linked by patient_id, so b1's history
+// is a class of its own (k = 1), which a measurement of current rows alone would miss. a1 has 8 visits.
 const CRAFT = `
 insert into dim_providers (provider_id, provider_name, specialty, run_id)
 values ('PR1', 'Dr. One', 'Cardiology', 'crafted'), ('PR2', 'Dr. Two', 'Pediatrics', 'crafted');
 
-insert into dim_patients (patient_id, anonymized_name, age_group, age_band, gender, zip3, state, valid_from, valid_to, is_current, run_id)
-select 'a' || i, 'x', '18-34', '30-34', 'Female', '941', 'CA', date '2025-06-01', null::date, true, 'crafted' from generate_series(1, 6) as i
+insert into dim_patients (patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id)
+select 'a' || i, 1993, 'Female', '941', 'CA', date '2025-06-01', null::date, true, 'crafted' from generate_series(1, 6) as i
 union all
-select 'b' || i, 'x', '35-49', '40-44', 'Male', '100', 'NY', date '2025-06-01', null, true, 'crafted' from generate_series(1, 2) as i
+select 'b' || i, 1983, 'Male', '100', 'NY', date '2025-06-01', null, true, 'crafted' from generate_series(1, 2) as i
 union all
-select 'c' || i, 'x', '50-64', '60-64', 'Female', '606', 'IL', date '2025-06-01', null, true, 'crafted' from generate_series(1, 5) as i
+select 'c' || i, 1963, 'Female', '606', 'IL', date '2025-06-01', null, true, 'crafted' from generate_series(1, 5) as i
 union all
-select 'b1', 'x', '18-34', '30-34', 'Male', '900', 'CA', date '2024-01-01', date '2025-06-01', false, 'old';
+select 'b1', 1983, 'Male', '900', 'CA', date '2024-01-01', date '2025-06-01', false, 'old';
 
 -- One visit per patient on its current version, two more for b1 on its old version, seven more for a1.
 insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id)
@@ -53,17 +55,22 @@ describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) =
     await db.drop();
   });
 
-  it('measures the smallest class over current patients only', async () => {
+  it('measures the smallest class over every version analysts can read, each patient\'s history linked', async () => {
     // Act
-    const k = await measureKAnonymity(await deps.warehouse(), 5);
+    const k = await measureKAnonymity(await deps.warehouse(), 5, '2025-12-31');
 
-    // Assess
-    expect(k).toEqual({ smallestK: 2, classes: 3, classesBelowK: 1 });
+    // Assess: a (6), c (5), b2 alone (current NY only) and b1 alone (CA then NY).
+    expect(k).toEqual({ smallestK: 1, classes: 4, classesBelowK: 2 });
   });
 
   it("puts every visit under the patient's current attributes, at most maxVisitsPerPatient per patient", async () => {
     // Act
-    const cells = await queryTrueAggregates(await deps.warehouse(), { costClamp: 2000, maxVisitsPerPatient: 5 });
+    const cells = await queryTrueAggregates(await deps.warehouse(), {
+      clampCents: 200_000,
+      maxVisitsPerPatient: 5,
+      asOf: '2025-12-31',
+      domains: releaseKeyDomains({ rosterSpecialties: ['Cardiology', 'Pediatrics'], selectedDiagnoses: [], selectedSpecialties: [] }),
+    });
     const get = (table: string, key: Record<string, string>) =>
       cells.find((c) => c.table === table && JSON.stringify(c.key) === JSON.stringify(key));
 
@@ -80,7 +87,7 @@ describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) =
     expect(get('by_provider', { provider_id: 'PR2' })).toMatchObject({ patients: 1 });
   });
 
-  it('records the measurement in k_anonymity_measurements and the snapshot, and publishes no class below k', async () => {
+  it('records the measurement in k_anonymity_measurements only, never in the snapshot, and publishes no class below k', async () => {
     // Act
     const state = await privatize(deps, { runId: 'crafted', batchPrefix: 'batches/crafted/', asOf: '2025-12-31' });
     const warehouse = await deps.warehouse();
@@ -92,12 +99,11 @@ describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) =
     const snap = (typeof stored?.snapshot === 'string' ? JSON.parse(stored.snapshot) : stored?.snapshot) as ReleaseSnapshot;
 
     // Assess
-    expect(state.privatized?.smallestK).toBe(2);
-    expect(row).toEqual({ smallest_k: 2, classes: 3, classes_below_k: 1, k: 5 });
-    expect(snap.privacy.kAnonymity).toEqual({ quasiIdentifiers: ['age_band', 'gender', 'zip3', 'state'], smallestK: 2, classes: 3, classesBelowK: 1, k: 5 });
-    expect(snap.privacy.suppressed).toContain(
-      'k-anonymity: smallest class over (age_band, gender, zip3, state) in the warehouse has 2 patient(s); 1 of 3 classes are below k = 5; none is published: no released table combines these quasi-identifiers (each patient-attribute table has one of age group, gender or state)',
-    );
+    expect(state.privatized?.smallestK).toBe(1);
+    expect(row).toEqual({ smallest_k: 1, classes: 4, classes_below_k: 2, k: 5 });
+    const text = JSON.stringify(snap);
+    for (const exactField of ['smallestK', 'kAnonymity', 'classesBelowK', 'smallest_k', 'k-anonymity']) expect(text).not.toContain(exactField);
+    expect(snap.privacy.k).toBe(5);
     // The two-patient group is suppressed wherever it would appear on its own.
     const cell = (table: string, key: Record<string, string>) =>
       snap.tables.find((t) => t.name === table)?.cells.find((c) => JSON.stringify(c.key) === JSON.stringify(key));
@@ -105,6 +111,6 @@ describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) =
     expect(cell('by_state', { state: 'NY' })).toMatchObject({ visits: null, patients: null, suppressed: true });
     expect(cell('by_state', { state: 'CA' })).toMatchObject({ visits: 10, patients: 6, suppressed: false });
     expect(snap.privacy.suppressed).toContain('by_state: NY (noisy patient count below 5)');
-    expect(snap.privacy).toMatchObject({ unit: 'patient', delta: 0 });
+    expect(snap.privacy).toMatchObject({ unit: 'patient', deltaRelease: 1e-6 });
   });
 });

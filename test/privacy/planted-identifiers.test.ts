@@ -55,10 +55,9 @@ describe.each(DATABASES)('Planted identifiers on $name', (kind) => {
   });
 });
 
-// Free text the warehouse keeps as it comes (visit type, diagnosis, procedure, specialty) needs the
-// vocabulary mapping of issue 11 before a planted identifier there stops reaching the warehouse. On
-// this branch exactly these cases fail; the lead enables this block when the branches merge.
-describe.skip('needs vocabulary mapping (issue 11)', () => {
+// Free text (visit type, diagnosis, procedure, specialty) is mapped to a vocabulary term, or kept only
+// when k patients of the batch share it, or pooled as Other: a planted identifier never gets through.
+describe('free-text fields through the vocabularies', () => {
   describe.each(DATABASES)('Planted identifiers in free-text fields on $name', (kind) => {
     describe.each(FORMATS)('in a %s export', (format) => {
       const { gathered } = scanned(kind, format, 'free-text');

@@ -1,5 +1,6 @@
 // Offline pseudonym key: from PSEUDONYM_KEY (hex or base64) when set, else a key file created on
 // first use with owner-only permissions. Losing the file means new pseudonyms: back it up.
+// After `npm run rotate-key` the file holds the key chain, one key per line, oldest first.
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -17,22 +18,36 @@ export function decodeKey(text: string, where: string): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+/** A key chain: keys separated by newlines, commas or spaces, oldest first. */
+export function decodeKeyChain(text: string, where: string): Uint8Array[] {
+  const parts = text.split(/[\s,]+/).filter((p) => p !== '');
+  if (parts.length === 0) throw new PipelineError('BAD_CONFIG', `no pseudonym key in ${where}`, 'generate one with: openssl rand -hex 32');
+  return parts.map((p, i) => decodeKey(p, parts.length > 1 ? `${where} (key ${i + 1})` : where));
+}
+
+/** The key file's text for a chain: one hex key per line. */
+export const encodeKeyChain = (chain: readonly Uint8Array[]): string => chain.map((k) => Buffer.from(k).toString('hex')).join('\n') + '\n';
+
 export class KeyFileProvider implements KeyProvider {
-  private key?: Promise<Uint8Array>;
+  private chain?: Promise<Uint8Array[]>;
   constructor(
     private readonly path: string,
     private readonly fromEnv?: string,
   ) {}
 
-  pseudonymKey(): Promise<Uint8Array> {
-    this.key ??= this.load();
-    return this.key;
+  async pseudonymKey(): Promise<Uint8Array> {
+    return (await this.keyChain())[0]!;
   }
 
-  private async load(): Promise<Uint8Array> {
-    if (this.fromEnv) return decodeKey(this.fromEnv, 'PSEUDONYM_KEY');
+  keyChain(): Promise<Uint8Array[]> {
+    this.chain ??= this.load();
+    return this.chain;
+  }
+
+  private async load(): Promise<Uint8Array[]> {
+    if (this.fromEnv) return decodeKeyChain(this.fromEnv, 'PSEUDONYM_KEY');
     try {
-      return decodeKey(await readFile(this.path, 'utf8'), this.path);
+      return decodeKeyChain(await readFile(this.path, 'utf8'), this.path);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
@@ -40,6 +55,6 @@ export class KeyFileProvider implements KeyProvider {
     const key = randomBytes(KEY_BYTES);
     await writeFile(this.path, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
     await chmod(this.path, 0o600);
-    return new Uint8Array(key);
+    return [new Uint8Array(key)];
   }
 }

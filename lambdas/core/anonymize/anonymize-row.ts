@@ -1,9 +1,11 @@
 // Turns one raw row into one clean row, or into the reasons it was rejected. Pure: the keyed
-// functions (pseudonyms, per-row noise) arrive as arguments.
+// functions (pseudonyms, per-row noise) and the vocabulary decisions of the batch arrive as arguments.
 import type { z } from 'zod';
 import type { Entity } from '../../steps/run-state.js';
 import type { CleanRow } from '../contract/clean-contract.js';
-import { ageBand, ageGroup, ageOn, zip3 } from './generalise.js';
+import type { FreeTextField } from '../vocabulary/vocabulary.js';
+import type { VocabularyResolver } from '../vocabulary/census.js';
+import { ageOn, birthYearOf, zip3 } from './generalise.js';
 import { patientRow, providerRow, visitRow } from './row-schemas.js';
 
 export interface RowIssue {
@@ -14,12 +16,14 @@ export interface RowIssue {
 export type RowOutcome<E extends Entity> = { ok: true; row: CleanRow<E> } | { ok: false; issues: RowIssue[] };
 
 export interface AnonymizeTools {
-  /** Keyed pseudonym of a value within a domain ('patient', 'name', 'visit'). */
+  /** Keyed pseudonym of a value within a domain ('patient', 'visit'). */
   pseudonym(domain: string, value: string): string;
   /** cost_with_privacy for a visit: clamped cost plus keyed noise, in dollars. */
   costWithPrivacy(costDollars: number, visitPseudonym: string): number;
   /** Reference date of the batch, YYYY-MM-DD. */
   asOf: string;
+  /** What each free-text value is stored as: a vocabulary term, a value k patients share, or Other. */
+  vocabulary: VocabularyResolver;
 }
 
 const OLDEST_AGE = 125;
@@ -40,9 +44,8 @@ export function anonymizePatient(raw: Record<string, string>, line: number, t: A
     ok: true,
     row: {
       patient_id: t.pseudonym('patient', p.patient_id),
-      anonymized_name: t.pseudonym('name', p.patient_name.toLowerCase()),
-      age_group: ageGroup(age),
-      age_band: ageBand(age),
+      // Empty (NULL in the warehouse) means 90 or older; ages are derived at query time.
+      birth_year: birthYearOf(p.date_of_birth, t.asOf) ?? '',
       gender: p.gender,
       zip3: zip3(p.zip_code),
       state: p.state,
@@ -51,11 +54,25 @@ export function anonymizePatient(raw: Record<string, string>, line: number, t: A
   };
 }
 
-export function anonymizeProvider(raw: Record<string, string>, line: number): RowOutcome<'providers'> {
+export function anonymizeProvider(raw: Record<string, string>, line: number, t: AnonymizeTools): RowOutcome<'providers'> {
   const parsed = providerRow.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
   const p = parsed.data;
-  return { ok: true, row: { provider_id: p.provider_id, provider_name: p.provider_name, specialty: p.specialty, source_line: line } };
+  const specialty = t.vocabulary.resolve('specialty', p.specialty);
+  if (!specialty.ok) return reject('specialty', specialty.reason);
+  return { ok: true, row: { provider_id: p.provider_id, provider_name: p.provider_name, specialty: specialty.value, source_line: line } };
+}
+
+/** Maps every free-text field of a row through the vocabulary; the issues of those refused. */
+function resolveFreeText<F extends FreeTextField>(fields: Record<F, string>, t: AnonymizeTools): { values: Record<F, string>; issues: RowIssue[] } {
+  const values = {} as Record<F, string>;
+  const issues: RowIssue[] = [];
+  for (const field of Object.keys(fields) as F[]) {
+    const r = t.vocabulary.resolve(field, fields[field]);
+    if (r.ok) values[field] = r.value;
+    else issues.push({ field, reason: r.reason });
+  }
+  return { values, issues };
 }
 
 export function anonymizeVisit(raw: Record<string, string>, line: number, t: AnonymizeTools): RowOutcome<'visits'> {
@@ -64,6 +81,8 @@ export function anonymizeVisit(raw: Record<string, string>, line: number, t: Ano
   const v = parsed.data;
   if (v.visit_date > t.asOf) return reject('visit_date', `visit_date ${v.visit_date} is after the batch date ${t.asOf}`);
   if (v.visit_date < EARLIEST_VISIT) return reject('visit_date', `visit_date ${v.visit_date} is before ${EARLIEST_VISIT}`);
+  const free = resolveFreeText({ visit_type: v.visit_type, diagnosis: v.diagnosis, procedure_performed: v.procedure_performed }, t);
+  if (free.issues.length) return { ok: false, issues: free.issues };
   const visitId = t.pseudonym('visit', v.visit_id);
   // No cost stays empty (NULL once loaded), and so does its noisy copy.
   const cost = v.cost === undefined ? undefined : v.cost / 100;
@@ -74,9 +93,7 @@ export function anonymizeVisit(raw: Record<string, string>, line: number, t: Ano
       patient_id: t.pseudonym('patient', v.patient_id),
       provider_id: v.provider_id,
       visit_date: v.visit_date,
-      visit_type: v.visit_type,
-      diagnosis: v.diagnosis,
-      procedure_performed: v.procedure_performed,
+      ...free.values,
       cost: cost === undefined ? '' : cost.toFixed(2),
       cost_with_privacy: cost === undefined ? '' : t.costWithPrivacy(cost, visitId).toFixed(2),
       source_line: line,

@@ -1,6 +1,21 @@
 // HIPAA Safe Harbor generalisation of quasi-identifiers (45 CFR 164.514(b)(2)).
+import restricted from './data/restricted-zip3.json' with { type: 'json' };
 
-/** The reference system's five age groups, kept so its queries still work. */
+/** Ages are never stored: the warehouse keeps a birth year, top-coded, and derives ages at query time. */
+export const TOP_CODED_AGE = 90;
+
+/**
+ * The birth year the warehouse stores: the year alone (Safe Harbor permits the year of a birth date), or
+ * null ("90 or older") when the person reaches 90 in the batch's year or earlier. It depends on the
+ * batch date only through its year, so no month or day of birth can be inferred from when it changes,
+ * and it never changes for a patient under 90 (the warehouse does not open a version for it).
+ */
+export function birthYearOf(dateOfBirth: string, asOf: string): number | null {
+  const birthYear = Number(dateOfBirth.slice(0, 4));
+  return Number(asOf.slice(0, 4)) - birthYear >= TOP_CODED_AGE ? null : birthYear;
+}
+
+/** The reference system's five age groups, kept so its queries still work (derived in SQL too: age_group_for). */
 export function ageGroup(age: number): string {
   if (age < 18) return '0-17';
   if (age < 35) return '18-34';
@@ -9,9 +24,9 @@ export function ageGroup(age: number): string {
   return '65+';
 }
 
-/** Five-year bands; everyone over 89 is one band, as Safe Harbor requires. */
+/** Five-year bands; everyone 90 or over is one band, as Safe Harbor requires (derived in SQL too: age_band_for). */
 export function ageBand(age: number): string {
-  if (age >= 90) return '90+';
+  if (age >= TOP_CODED_AGE) return '90+';
   const low = Math.floor(age / 5) * 5;
   return `${low}-${low + 4}`;
 }
@@ -24,14 +39,16 @@ export function ageOn(birth: string, asOf: string): number {
   return ry - by - (hadBirthday ? 0 : 1);
 }
 
+/** Where the restricted ZIP3 list comes from (census, year, publication), for reports and docs. */
+export const RESTRICTED_ZIP3_SOURCE = { census: restricted.census, censusYear: restricted.censusYear, source: restricted.source, url: restricted.url };
+
 /**
- * Three-digit ZIP prefixes whose combined population is 20,000 or fewer (2000 Census, per HHS
- * guidance): Safe Harbor requires them to be reported as 000.
+ * Three-digit ZIP prefixes whose combined population is 20,000 or fewer: Safe Harbor requires them to
+ * be reported as 000. The list and its source live in ./data/restricted-zip3.json (2000 Census ZCTA3
+ * populations, as published by HHS OCR in its 2012 de-identification guidance), replaceable with a list
+ * computed from a newer census.
  */
-export const RESTRICTED_ZIP3 = new Set([
-  '036', '059', '063', '102', '203', '556', '692', '790', '821',
-  '823', '830', '831', '878', '879', '884', '890', '893',
-]);
+export const RESTRICTED_ZIP3: ReadonlySet<string> = new Set(restricted.zip3);
 
 /** First three digits of a 5-digit or ZIP+4 code, or 000 for restricted prefixes. */
 export function zip3(zip: string): string {

@@ -6,7 +6,9 @@ import { prepareHmacSha256 } from '../privacy/hmac-sha256.js';
 /** 128 bits of the HMAC as hex: collision-free in practice at any warehouse size. */
 const PSEUDONYM_WORDS = 4;
 
-export function createPseudonymiser(key: Uint8Array): (domain: string, value: string) => string {
+export type Pseudonymiser = (domain: string, value: string) => string;
+
+export function createPseudonymiser(key: Uint8Array): Pseudonymiser {
   if (key.byteLength < 32) throw new RangeError('pseudonym key must be at least 32 bytes');
   const hmac = prepareHmacSha256(key);
   return (domain, value) => {
@@ -15,4 +17,15 @@ export function createPseudonymiser(key: Uint8Array): (domain: string, value: st
     for (let i = 0; i < PSEUDONYM_WORDS; i++) hex += (words[i]! >>> 0).toString(16).padStart(8, '0');
     return hex;
   };
+}
+
+/**
+ * Pseudonyms through a chain of keys: the first pseudonymises the raw value, every later one re-keys
+ * the previous pseudonym (same domain). A rotation (npm run rotate-key) appends a key and applies the
+ * same re-keying to the pseudonyms already in the warehouse, so new batches keep joining old ones
+ * without the raw ids, and a leaked earlier key alone no longer yields the pseudonyms in use.
+ */
+export function chainPseudonymisers(first: Pseudonymiser, rekeys: readonly Pseudonymiser[]): Pseudonymiser {
+  if (rekeys.length === 0) return first;
+  return (domain, value) => rekeys.reduce((p, rekey) => rekey(domain, p), first(domain, value));
 }

@@ -3,7 +3,9 @@
 import type { Entity } from '../../steps/run-state.js';
 
 export const CLEAN_COLUMNS = {
-  patients: ['patient_id', 'anonymized_name', 'age_group', 'age_band', 'gender', 'zip3', 'state', 'source_line'],
+  // No name pseudonym (it linked same-named people and had no analytic use) and no age: the top-coded
+  // birth year (empty = 90 or older) never changes with the batch date, so it never opens a version.
+  patients: ['patient_id', 'birth_year', 'gender', 'zip3', 'state', 'source_line'],
   providers: ['provider_id', 'provider_name', 'specialty', 'source_line'],
   visits: [
     'visit_id', 'patient_id', 'provider_id', 'visit_date', 'visit_type', 'diagnosis',

@@ -1,6 +1,8 @@
 // The page's own script: vanilla JS, inlined after Chart.js. It reads the inline snapshot and config,
 // draws one chart per section, and applies the filters to the published cells (nothing is recomputed).
 // Each chart's drawn values are mirrored into its figure's data-rendered attribute for tests and tools.
+// Every drawn figure has an error bar: its 95% interval from the snapshot (a small Chart.js plugin draws
+// them); a figure whose interval is wider than itself is drawn pale and listed as low precision.
 // Kept as plain ES2017 in a string (no template literals inside) so it runs as written in any browser.
 export const CLIENT_SCRIPT = String.raw`
 (function () {
@@ -66,9 +68,59 @@ export const CLIENT_SCRIPT = String.raw`
     return s.length > 22 ? s.slice(0, 21) + '\u2026' : s;
   }
 
+  // Error bars: a line across each point's interval with short caps, drawn after the datasets in a
+  // darker shade of the dataset's colour. On a line chart the two series' bars sit either side of the
+  // point, so they do not hide each other.
+  var BAR_INK = { visits: '#0d2f57', patients: '#5c2f00' };
+  var errorBars = {
+    id: 'errorBars',
+    afterDatasetsDraw: function (chart) {
+      var ctx = chart.ctx;
+      var horizontal = chart.options.indexAxis === 'y';
+      var line = chart.config.type === 'line';
+      var scale = horizontal ? chart.scales.x : chart.scales.y;
+      chart.data.datasets.forEach(function (ds, di) {
+        var meta = chart.getDatasetMeta(di);
+        if (!ds.intervals || meta.hidden) return;
+        var shift = line ? (di === 0 ? -3 : 3) : 0;
+        ctx.save();
+        ctx.strokeStyle = ds.label === 'Patients' ? BAR_INK.patients : BAR_INK.visits;
+        ctx.lineWidth = 1.25;
+        meta.data.forEach(function (el, i) {
+          var iv = ds.intervals[i];
+          if (!iv || !el || el.skip) return;
+          var lo = scale.getPixelForValue(iv.low);
+          var hi = scale.getPixelForValue(iv.high);
+          var cap = 3;
+          var x = el.x + shift;
+          ctx.beginPath();
+          if (horizontal) {
+            ctx.moveTo(lo, el.y); ctx.lineTo(hi, el.y);
+            ctx.moveTo(lo, el.y - cap); ctx.lineTo(lo, el.y + cap);
+            ctx.moveTo(hi, el.y - cap); ctx.lineTo(hi, el.y + cap);
+          } else {
+            ctx.moveTo(x, lo); ctx.lineTo(x, hi);
+            ctx.moveTo(x - cap, lo); ctx.lineTo(x + cap, lo);
+            ctx.moveTo(x - cap, hi); ctx.lineTo(x + cap, hi);
+          }
+          ctx.stroke();
+        });
+        ctx.restore();
+      });
+    }
+  };
+
+  function fmtRange(iv) { return iv ? INT.format(iv.low) + '\u2013' + INT.format(iv.high) : ''; }
+
   function chartConfig(kind, labels, datasets) {
     var valueAxis = {
       beginAtZero: true,
+      // Room for the error bars: the axis reaches the highest interval end, not just the highest value.
+      afterDataLimits: function (scale) {
+        scale.chart.data.datasets.forEach(function (ds) {
+          (ds.intervals || []).forEach(function (iv) { if (iv && iv.high > scale.max) scale.max = iv.high; });
+        });
+      },
       grid: { color: '#e3e6ea' },
       ticks: { callback: function (v) { return COMPACT.format(v); } }
     };
@@ -95,25 +147,49 @@ export const CLIENT_SCRIPT = String.raw`
             callbacks: {
               label: function (ctx) {
                 var v = kind === 'hbar' ? ctx.parsed.x : ctx.parsed.y;
-                return ctx.dataset.label + ': ' + (v === null || v === undefined || isNaN(v) ? SUPPRESSED : INT.format(v));
+                if (v === null || v === undefined || isNaN(v)) return ctx.dataset.label + ': ' + SUPPRESSED;
+                var iv = ctx.dataset.intervals && ctx.dataset.intervals[ctx.dataIndex];
+                var pale = ctx.dataset.imprecise && ctx.dataset.imprecise[ctx.dataIndex];
+                return ctx.dataset.label + ': ' + (pale ? '\u2248' : '') + INT.format(v) + (iv ? ' (95%: ' + fmtRange(iv) + ')' : '') + (pale ? ', low precision' : '');
               }
             }
           }
         },
         scales: kind === 'hbar' ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis }
-      }
+      },
+      plugins: [errorBars]
     };
   }
 
-  function series(kind, visits, patients) {
+  // Pale bars (and hollow points) for figures whose interval is wider than themselves.
+  function shade(color, imprecise) {
+    return imprecise.map(function (p) { return p ? color + '55' : color; });
+  }
+
+  function series(kind, visits, patients, figures) {
+    var vPale = figures.map(function (f) { return f.visitsImprecise; });
+    var pPale = figures.map(function (f) { return f.patientsImprecise; });
     return [
-      { label: 'Visits', data: visits, backgroundColor: COLORS.visits, borderColor: COLORS.visits,
+      { label: 'Visits', data: visits, backgroundColor: kind === 'line' ? COLORS.visits : shade(COLORS.visits, vPale), borderColor: COLORS.visits,
         borderWidth: kind === 'line' ? 2 : 0, pointRadius: kind === 'line' ? 2.5 : 0, spanGaps: false, tension: 0,
-        pointStyle: kind === 'line' ? 'circle' : 'rect' },
-      { label: 'Patients', data: patients, backgroundColor: COLORS.patients, borderColor: COLORS.patients,
+        pointStyle: kind === 'line' ? 'circle' : 'rect',
+        intervals: figures.map(function (f) { return f.visitsInterval; }), imprecise: vPale },
+      { label: 'Patients', data: patients, backgroundColor: kind === 'line' ? COLORS.patients : shade(COLORS.patients, pPale), borderColor: COLORS.patients,
         borderWidth: kind === 'line' ? 2 : 0, pointRadius: kind === 'line' ? 3 : 0, spanGaps: false, tension: 0,
-        pointStyle: kind === 'line' ? 'triangle' : 'rect', borderDash: kind === 'line' ? [6, 3] : undefined }
+        pointStyle: kind === 'line' ? 'triangle' : 'rect', borderDash: kind === 'line' ? [6, 3] : undefined,
+        intervals: figures.map(function (f) { return f.patientsInterval; }), imprecise: pPale }
     ];
+  }
+
+  function figuresOf(c) {
+    var iv = c.intervals || {};
+    var imp = c.imprecise || [];
+    return {
+      visitsInterval: c.suppressed ? null : (iv.visits || null),
+      patientsInterval: c.suppressed ? null : (iv.patients || null),
+      visitsImprecise: imp.indexOf('visits') >= 0,
+      patientsImprecise: imp.indexOf('patients') >= 0
+    };
   }
 
   function setSuppressedList(fig, labels) {
@@ -149,9 +225,13 @@ export const CLIENT_SCRIPT = String.raw`
       parts.push((sec.chart === 'hbar' ? 'Horizontal bar chart' : 'Bar chart') + ' of visits and patients: ' + sec.title + ' (' + eps + ').');
       if (drawn.length) {
         parts.push(drawn.map(function (c, i) {
-          return labels[i] + ': ' + INT.format(c.visits) + ' visits, ' + (c.patients === null ? 'patients not released' : INT.format(c.patients) + ' patients');
+          var iv = c.intervals && c.intervals.visits;
+          return labels[i] + ': ' + INT.format(c.visits) + ' visits' + (iv ? ' (95% ' + fmtRange(iv) + ')' : '') + ', ' +
+            (c.patients === null ? 'patients not released' : INT.format(c.patients) + ' patients');
         }).join('; ') + '.');
       }
+      var pale = drawn.filter(function (c) { return c.imprecise && c.imprecise.length; }).map(function (c) { return keyLabel(sec.labelDims[t.name] || t.dimensions, c.key); });
+      if (pale.length) parts.push('Low precision (interval wider than the figure): ' + pale.join(', ') + '.');
     }
     parts.push(suppressed.length ? 'Not drawn, ' + SUPPRESSED + ': ' + suppressed.join(', ') + '.' : 'No suppressed cells.');
     parts.push('Full values in the data table below.');
@@ -189,6 +269,7 @@ export const CLIENT_SCRIPT = String.raw`
     var labels = drawn.map(function (c) { return keyLabel(labelDims, c.key); });
     var visits = drawn.map(function (c) { return c.suppressed ? null : c.visits; });
     var patients = drawn.map(function (c) { return c.suppressed ? null : c.patients; });
+    var figures = drawn.map(figuresOf);
     var suppressed = cells.filter(function (c) { return c.suppressed; }).map(function (c) { return keyLabel(labelDims, c.key); });
     var drawable = visits.some(function (v) { return v !== null; });
 
@@ -202,17 +283,24 @@ export const CLIENT_SCRIPT = String.raw`
     empty.hidden = drawable;
     empty.textContent = drawable ? '' : (cells.length ? 'Nothing to draw: every value in this selection is ' + SUPPRESSED + '.' : 'Nothing in this selection.');
     box.hidden = !drawable;
-    fig.setAttribute('data-rendered', JSON.stringify({ table: name, labels: labels, visits: visits, patients: patients, suppressed: suppressed }));
+    fig.setAttribute('data-rendered', JSON.stringify({
+      table: name, labels: labels, visits: visits, patients: patients, suppressed: suppressed,
+      visitsIntervals: figures.map(function (f) { return f.visitsInterval; }),
+      patientsIntervals: figures.map(function (f) { return f.patientsInterval; }),
+      imprecise: labels.filter(function (l, i) { return figures[i].visitsImprecise || figures[i].patientsImprecise; })
+    }));
 
     if (!ChartLib) return;
     var existing = charts[sec.id];
+    var fresh = series(sec.chart, visits, patients, figures);
     if (existing) {
       existing.data.labels = labels;
-      existing.data.datasets[0].data = visits;
-      existing.data.datasets[1].data = patients;
+      [0, 1].forEach(function (i) {
+        ['data', 'backgroundColor', 'intervals', 'imprecise'].forEach(function (k) { existing.data.datasets[i][k] = fresh[i][k]; });
+      });
       existing.update('none');
     } else {
-      charts[sec.id] = new ChartLib(canvas, chartConfig(sec.chart, labels, series(sec.chart, visits, patients)));
+      charts[sec.id] = new ChartLib(canvas, chartConfig(sec.chart, labels, fresh));
     }
   }
 

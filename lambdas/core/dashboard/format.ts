@@ -51,3 +51,14 @@ export const formatTimestamp = (iso: string): string => {
 
 /** The text every suppressed cell shows instead of a number. */
 export const suppressedText = (k: number): string => `suppressed (< ${formatCount(k)} patients)`;
+
+/** A 95% interval as "1,116–1,352" (an en dash between the ends). */
+export const formatRange = (iv: { low: number; high: number }, fmt: (n: number) => string): string => `${fmt(iv.low)}–${fmt(iv.high)}`;
+
+/** "± 118" when the interval is symmetric around the value, else the range. */
+export const formatPlusMinus = (value: number, iv: { low: number; high: number }, fmt: (n: number) => string): string =>
+  Math.abs(iv.high - value - (value - iv.low)) < 1e-9 ? `± ${fmt(iv.high - value)}` : formatRange(iv, fmt);
+
+/** The mark and its explanation for a figure whose interval is wider than the figure. */
+export const IMPRECISE_MARK = '≈';
+export const IMPRECISE_TITLE = 'Low precision: the 95% interval is wider than the figure itself; read it as small, not as a number.';

@@ -1,13 +1,17 @@
 // Renders the published snapshot as one self-contained HTML page: inline CSS, the chart library and the
 // page script inline, the snapshot inline as JSON. Pure: the chart library's source is passed in.
-import type { PublishedCell, PublishedSnapshot, PublishedTable } from '../published-snapshot.js';
+import type { CellFigure, Interval, KpiName, PublishedCell, PublishedSnapshot, PublishedTable } from '../published-snapshot.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import {
   escapeHtml,
   formatCount,
   formatEpsilon,
   formatMoney,
+  formatPlusMinus,
+  formatRange,
   formatTimestamp,
+  IMPRECISE_MARK,
+  IMPRECISE_TITLE,
   formatWholeMoney,
   jsonForScript,
   scriptSafe,
@@ -110,6 +114,8 @@ class PageContext {
   }
 }
 
+const formatDelta = (d: number): string => (d === 0 ? '0' : d.toExponential(1).replace(/\.0e/, 'e'));
+
 const humanize = (dimension: string): string => {
   const words = dimension.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -151,28 +157,64 @@ released <time datetime="${escapeHtml(s.releasedAt)}">${escapeHtml(formatTimesta
 visits from <time datetime="${escapeHtml(s.period.from)}">${escapeHtml(s.period.from)}</time>
 to <time datetime="${escapeHtml(s.period.to)}">${escapeHtml(s.period.to)}</time></p>
 <p class="lede">Every figure here is a differentially private aggregate (${escapeHtml(s.privacy.mechanism)}); its badge gives the
-privacy loss ε it consumed. Cells describing fewer than ${formatCount(s.privacy.k)} patients are withheld and shown as
+privacy loss ε it consumed, and each figure comes with its 95% interval for the noise (± on the tiles, bars on the charts, ranges in the tables).
+A figure marked ${IMPRECISE_MARK} has an interval wider than itself: read it as small, not as a number.
+Cells whose noisy patient count is below ${formatCount(s.privacy.k)} are withheld and shown as
 “${escapeHtml(ctx.suppressed)}”, never as zero.</p>
 ${banner}
 </header>`;
 }
 
+/** An interval widened to whole units, so rounding for display never narrows it. */
+const outward = (iv: Interval): Interval => ({ low: Math.floor(iv.low), high: Math.ceil(iv.high) });
+
+/** Tiles show the interval in whole units (whole dollars for the mean), so it fits beside the value; its title has cents. */
+const KPI_TILES: ReadonlyArray<{ id: KpiName; label: string; fmt: (n: number) => string; ciFmt: (n: number) => string }> = [
+  { id: 'patients', label: 'Patients', fmt: formatCount, ciFmt: formatCount },
+  { id: 'visits', label: 'Visits', fmt: formatCount, ciFmt: formatCount },
+  { id: 'activeProviders', label: 'Active providers', fmt: formatCount, ciFmt: formatCount },
+  { id: 'meanVisitCost', label: 'Mean visit cost', fmt: formatMoney, ciFmt: formatWholeMoney },
+];
+
+/** The clamp, stated where the mean is: where it came from and what happens above it. */
+function clampText(p: PublishedSnapshot['privacy']): string {
+  const at = formatWholeMoney(p.costClamp);
+  const origin = p.costClampSource === 'dp-quantile'
+    ? `a differentially private ${Math.round((p.costClampQuantile ?? 0) * 100)}th percentile of the costs`
+    : 'configured';
+  return `visits above ${at} count at ${at} (clamp: ${origin})`;
+}
+
+/** The clamp in a few words, for the tile: the privacy panel has the whole sentence. */
+function clampShort(p: PublishedSnapshot['privacy']): string {
+  const at = formatWholeMoney(p.costClamp);
+  const origin = p.costClampSource === 'dp-quantile' ? `DP ${Math.round((p.costClampQuantile ?? 0) * 100)}th percentile` : 'configured';
+  return `a visit above ${at} counts as ${at} (clamp: ${origin})`;
+}
+
 function renderKpis(ctx: PageContext): string {
-  const { kpis, privacy } = ctx.snapshot;
-  const value = (v: number | null, fmt: (n: number) => string): string =>
-    v === null ? `<span class="tile-value" data-value="">not released</span>` : `<span class="tile-value" data-value="${v}">${escapeHtml(fmt(v))}</span>`;
+  const { kpis, kpiIntervals, kpiImprecise, privacy } = ctx.snapshot;
   const dp = ctx.dpBadge(privacy.epsilonRelease, ' (release)');
   const spentPct = privacy.epsilonTotal > 0 ? Math.min(100, Math.max(0, (privacy.epsilonSpent / privacy.epsilonTotal) * 100)) : 100;
-  const tile = (id: string, label: string, body: string, badge: string, sub = ''): string =>
-    `<li class="tile" data-kpi="${id}"><span class="tile-label">${label}</span>${body}${sub ? `<span class="tile-sub">${sub}</span>` : ''}${badge}</li>`;
+  const tile = (id: string, label: string, body: string, badge: string, sub = '', attrs = ''): string =>
+    `<li class="tile" data-kpi="${id}"${attrs}><span class="tile-label">${label}</span>${body}${sub ? `<span class="tile-sub">${sub}</span>` : ''}${badge}</li>`;
+  const figureTile = ({ id, label, fmt, ciFmt }: (typeof KPI_TILES)[number]): string => {
+    const v = kpis[id];
+    const iv = kpiIntervals[id];
+    if (v === null) return tile(id, label, `<span class="tile-value" data-value="">not released</span>`, dp);
+    const imprecise = kpiImprecise.includes(id);
+    const mark = imprecise ? `<span class="imprecise-mark" title="${escapeHtml(IMPRECISE_TITLE)}">${IMPRECISE_MARK}</span>` : '';
+    const ci = iv
+      ? `<span class="tile-ci" data-role="interval" data-low="${iv.low}" data-high="${iv.high}" title="95% interval ${escapeHtml(formatRange(iv, fmt))}">${escapeHtml(formatPlusMinus(v, outward(iv), ciFmt))}</span>`
+      : '';
+    const sub = id === 'meanVisitCost' ? escapeHtml(clampShort(privacy)) : '';
+    return tile(id, label, `<span class="tile-value" data-value="${v}">${mark}${escapeHtml(fmt(v))}</span>${ci}`, dp, sub, imprecise ? ' data-imprecise="true"' : '');
+  };
   return `<section class="panel" id="kpis" data-section="kpis" aria-labelledby="h-kpis">
 <div class="panel-head"><h2 id="h-kpis">Headline figures</h2></div>
-<p class="note">Whole-release figures for ${escapeHtml(ctx.snapshot.period.from)} to ${escapeHtml(ctx.snapshot.period.to)}: the filters below do not change these tiles.</p>
+<p class="note">Whole-release figures for ${escapeHtml(ctx.snapshot.period.from)} to ${escapeHtml(ctx.snapshot.period.to)}, each with its 95% interval: the filters below do not change these tiles.</p>
 <ul class="tiles">
-${tile('patients', 'Patients', value(kpis.patients, formatCount), dp)}
-${tile('visits', 'Visits', value(kpis.visits, formatCount), dp)}
-${tile('activeProviders', 'Active providers', value(kpis.activeProviders, formatCount), dp)}
-${tile('meanVisitCost', 'Mean visit cost', value(kpis.meanVisitCost, formatMoney), dp, `costs clamped at ${escapeHtml(formatWholeMoney(privacy.costClamp))}`)}
+${KPI_TILES.map(figureTile).join('\n')}
 ${tile(
   'epsilonSpent',
   'Privacy budget spent',
@@ -188,11 +230,11 @@ ${tile(
   `for future releases`,
 )}
 ${tile(
-  'smallestK',
-  'Smallest k',
-  `<span class="tile-value" data-value="${privacy.smallestK}">${escapeHtml(formatCount(privacy.smallestK))}</span>`,
-  '<span class="meta-badge">before suppression</span>',
-  `smallest group by age band, gender, ZIP3 and state; cells under k=${formatCount(privacy.k)} are suppressed`,
+  'k',
+  'Small-cell threshold',
+  `<span class="tile-value" data-value="${privacy.k}">k = ${escapeHtml(formatCount(privacy.k))}</span>`,
+  '<span class="meta-badge">setting</span>',
+  `cells whose noisy patient count is below k are withheld`,
 )}
 </ul>
 </section>`;
@@ -278,17 +320,28 @@ function suppressedList(labels: readonly string[], ctx: PageContext): string {
   return `<div class="suppressed-list" data-role="suppressed-list"${labels.length ? '' : ' hidden'}>Not drawn, ${escapeHtml(ctx.suppressed)}: <ul>${items}</ul></div>`;
 }
 
+/** One figure of a data table: its value, its 95% interval and the low-precision mark when it has one. */
+function figureCell(c: PublishedCell, col: CellFigure, fmt: (n: number) => string): string {
+  const n = c[col];
+  if (n === null) return `<td class="num" data-col="${col}" data-value="">—<span class="vh"> not released</span></td>`;
+  const iv: Interval | null = c.intervals?.[col] ?? null;
+  const imprecise = c.imprecise?.includes(col) ?? false;
+  const mark = imprecise ? `<span class="imprecise-mark" title="${escapeHtml(IMPRECISE_TITLE)}">${IMPRECISE_MARK}</span>` : '';
+  const range = iv ? `<span class="ci" data-role="interval" data-low="${iv.low}" data-high="${iv.high}">${escapeHtml(formatRange(iv, fmt))}</span>` : '';
+  return `<td class="num" data-col="${col}" data-value="${n}"${imprecise ? ' data-imprecise="true"' : ''}><span class="fig">${mark}${escapeHtml(fmt(n))}</span>${range}</td>`;
+}
+
 /** A table whose rows carry their key and raw values, so a reader (or a test) can check every figure. */
 function renderDataTable(t: PublishedTable, cells: readonly PublishedCell[], ctx: PageContext, caption: string, hidden: boolean): string {
   const showCost = t.cells.some((c) => c.meanCost !== null);
-  const valueCols: Array<{ col: 'visits' | 'patients' | 'meanCost'; label: string; fmt: (n: number) => string }> = [
+  const valueCols: Array<{ col: CellFigure; label: string; fmt: (n: number) => string }> = [
     { col: 'visits', label: 'Visits', fmt: formatCount },
     { col: 'patients', label: 'Patients', fmt: formatCount },
     ...(showCost ? [{ col: 'meanCost' as const, label: 'Mean cost', fmt: formatMoney }] : []),
   ];
   const head = [
     ...t.dimensions.map((d) => `<th scope="col">${escapeHtml(humanize(d))}</th>`),
-    ...valueCols.map((v) => `<th scope="col" class="num">${v.label}</th>`),
+    ...valueCols.map((v) => `<th scope="col" class="num">${v.label} <span class="ci-head">(95% interval)</span></th>`),
   ].join('');
   const rows = cells.map((c) => {
     const keyObj = Object.fromEntries(t.dimensions.map((d) => [d, c.key[d] ?? '']));
@@ -300,18 +353,11 @@ function renderDataTable(t: PublishedTable, cells: readonly PublishedCell[], ctx
       .join('');
     const values = c.suppressed
       ? `<td class="suppressed" colspan="${valueCols.length}" data-col="${valueCols.map((v) => v.col).join(' ')}">${escapeHtml(ctx.suppressed)}</td>`
-      : valueCols
-          .map((v) => {
-            const n = c[v.col];
-            return n === null
-              ? `<td class="num" data-col="${v.col}" data-value="">—<span class="vh"> not released</span></td>`
-              : `<td class="num" data-col="${v.col}" data-value="${n}">${escapeHtml(v.fmt(n))}</td>`;
-          })
-          .join('');
+      : valueCols.map((v) => figureCell(c, v.col, v.fmt)).join('');
     return `<tr data-key="${escapeHtml(JSON.stringify(keyObj))}" data-suppressed="${c.suppressed}">${dims}${values}</tr>`;
   });
   return `<div class="table-wrap"><table data-table="${escapeHtml(t.name)}" data-epsilon="${t.epsilon}"${hidden ? ' hidden' : ''}>
-<caption>${escapeHtml(caption)} (${ctx.noNoise ? 'not DP: noise off' : `DP ε=${formatEpsilon(t.epsilon)}`})</caption>
+<caption>${escapeHtml(caption)} (${ctx.noNoise ? 'not DP: noise off' : `DP ε=${formatEpsilon(t.epsilon)}${t.delta > 0 ? `, δ=${t.delta.toExponential(0)}` : ''}`})</caption>
 <thead><tr>${head}</tr></thead>
 <tbody>
 ${rows.join('\n')}
@@ -342,13 +388,14 @@ function renderPrivacy(ctx: PageContext): string {
 <dt>Mechanism</dt><dd data-fact="mechanism">${escapeHtml(p.mechanism)}</dd>
 <dt>Noise</dt><dd data-fact="noise">${p.noNoise ? '<strong>off: figures are exact, not differentially private</strong>' : 'on'}</dd>
 <dt>ε this release</dt><dd data-fact="epsilonRelease">${escapeHtml(formatEpsilon(p.epsilonRelease))}</dd>
-<dt>Budget</dt><dd data-fact="budget">ε ${escapeHtml(formatEpsilon(p.epsilonSpent))} spent of ${escapeHtml(formatEpsilon(p.epsilonTotal))}; ${escapeHtml(formatEpsilon(p.epsilonRemaining))} left</dd>
-<dt>Cost clamp</dt><dd data-fact="costClamp">visit costs clamped to ${escapeHtml(formatWholeMoney(p.costClamp))} before averaging</dd>
+<dt>δ this release</dt><dd data-fact="deltaRelease">${escapeHtml(formatDelta(p.deltaRelease))}: the chance a diagnosis or specialty of a single patient is listed (partition selection of keys outside the vocabularies)</dd>
+<dt>Budget</dt><dd data-fact="budget">ε ${escapeHtml(formatEpsilon(p.epsilonSpent))} spent of ${escapeHtml(formatEpsilon(p.epsilonTotal))}; ${escapeHtml(formatEpsilon(p.epsilonRemaining))} left. δ ${escapeHtml(formatDelta(p.deltaSpent))} spent of ${escapeHtml(formatDelta(p.deltaTotal))}</dd>
+<dt>Cost clamp</dt><dd data-fact="costClamp">${escapeHtml(clampText(p))}; mean costs describe clamped costs</dd>
 <dt>Contribution bound</dt><dd data-fact="maxVisitsPerPatient">at most ${escapeHtml(formatCount(p.maxVisitsPerPatient))} visits per patient</dd>
-<dt>k</dt><dd data-fact="k">cells with fewer than ${escapeHtml(formatCount(p.k))} patients are suppressed</dd>
-<dt>Smallest k</dt><dd data-fact="smallestK">${escapeHtml(formatCount(p.smallestK))}: the smallest (age band, gender, ZIP3, state) group before suppression</dd>
+<dt>k</dt><dd data-fact="k">cells whose noisy patient count is below ${escapeHtml(formatCount(p.k))} are withheld (a setting, not a measurement)</dd>
+<dt>Intervals</dt><dd data-fact="confidence">${Math.round(p.confidence * 100)}% intervals for the noise of each figure; they do not cover the clamp</dd>
 </dl>
-<h3>What is suppressed or generalised</h3>
+<h3>What is clamped, pooled or suppressed</h3>
 ${suppressedItems}
 </div>
 <div>

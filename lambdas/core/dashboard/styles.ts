@@ -28,11 +28,17 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .panel { margin-top: 1rem; }
 .panel-head, .card-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: .4rem .75rem; }
 .tiles { list-style: none; margin: .75rem 0 0; padding: 0; display: grid; gap: .75rem;
-  grid-template-columns: repeat(auto-fill, minmax(min(100%, 9.5rem), 1fr)); }
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 10rem), 1fr)); }
 .tile { border: 1px solid var(--line); border-radius: .6rem; padding: .7rem .8rem; display: flex; flex-direction: column;
   gap: .3rem; min-width: 0; background: #fbfbfc; }
 .tile-label { font-size: .85rem; color: var(--muted); font-weight: 600; }
-.tile-value { font-size: 1.55rem; font-weight: 700; line-height: 1.15; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+.tile-value { font-size: 1.4rem; font-weight: 700; line-height: 1.15; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.tile-ci { font-size: .85rem; font-weight: 600; color: var(--ink); font-variant-numeric: tabular-nums; white-space: nowrap; }
+.imprecise-mark { color: var(--supp); margin-right: .1em; cursor: help; }
+td .fig { display: block; }
+td .ci { display: block; font-size: .75rem; color: var(--muted); }
+.ci-head { font-weight: 500; color: var(--muted); font-size: .75rem; }
+td[data-imprecise="true"] .fig { color: var(--supp); }
 .tile-sub { font-size: .8rem; color: var(--muted); }
 .dp-badge, .meta-badge { display: inline-block; align-self: flex-start; border-radius: 999px; padding: .1rem .55rem;
   font-size: .75rem; font-weight: 700; line-height: 1.5; max-width: 100%; }
@@ -82,7 +88,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .page-foot { color: var(--muted); font-size: .85rem; padding-top: 1.5rem; padding-bottom: 2rem; }
 @media (max-width: 30rem) {
   .panel, .card { padding: .8rem; }
-  .tile-value { font-size: 1.3rem; }
+  .tile-value { font-size: 1.3rem; white-space: normal; overflow-wrap: anywhere; }
   dl.facts { grid-template-columns: minmax(0, 1fr); gap: .1rem; }
   dl.facts dd { margin-bottom: .5rem; }
   th, td { padding: .3rem .35rem; }

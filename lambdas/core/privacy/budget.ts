@@ -114,3 +114,26 @@ export function splitEpsilon(epsilon: number, weights: readonly number[]): numbe
   }
   return parts.map(fromMicroEpsilon);
 }
+
+/** Delta as an integer count of 1e-12 (exact sums for the deltas releases use, 1e-6 and the like). */
+const PICO = 1e12;
+const toPico = (delta: number): number => Math.round(delta * PICO);
+
+/**
+ * Checks a release's delta against the total the way planRelease checks epsilon: in exact integer units
+ * (1e-12), so ten releases of 1e-6 fill a total of 1e-5. Throws BUDGET_EXCEEDED when the total would be passed.
+ */
+export function planDelta(spent: number, request: number, total: number): { cumulative: number; remaining: number } {
+  if (!(Number.isFinite(request) && request >= 0) || !(Number.isFinite(total) && total >= 0)) {
+    throw new PipelineError('BAD_CONFIG', `Delta must be a finite number >= 0, got request ${request}, total ${total}.`, 'Set privacy.deltaPerRelease and privacy.deltaTotal.');
+  }
+  const cumulative = toPico(spent) + toPico(request);
+  if (cumulative > toPico(total)) {
+    throw new PipelineError(
+      'BUDGET_EXCEEDED',
+      `Privacy budget exceeded: this release requests delta ${request}, ${spent} of the total delta ${total} is already spent.`,
+      'Keep serving the last published snapshot. Lower privacy.deltaPerRelease, or raise the total with npm run privacy-budget only if your policy allows.',
+    );
+  }
+  return { cumulative: cumulative / PICO, remaining: (toPico(total) - cumulative) / PICO };
+}

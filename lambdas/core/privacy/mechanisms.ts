@@ -1,15 +1,13 @@
 // Differential-privacy mechanisms for the published layer (exact discrete Laplace noise on integer counts
-// and integer-cent sums) and the keyed per-row noise of fact_visits.cost_with_privacy.
+// and integer-cent sums). The keyed per-row noise of fact_visits.cost_with_privacy is in row-noise.ts.
 //
 // Why discrete and exact: textbook Laplace noise computed with floating point leaks the true value through
 // which doubles the output can take (Mironov, "On Significance of the Least Significant Bits for
 // Differential Privacy", CCS 2012). Counts and cent sums are integers, so we add integer noise drawn by
 // an exact rejection sampler that uses only integer randomness and rational arithmetic (Canonne, Kamath
 // and Steinke, "The Discrete Gaussian for Differential Privacy", NeurIPS 2020, algorithm 2).
-import type { PrivacyConfig } from '../config.js';
 import { PipelineError } from '../errors.js';
 import { MICRO_EPSILON, fromMicroEpsilon, mechanismMicroEpsilon } from './epsilon.js';
-import { type PreparedHmacSha256, prepareHmacSha256 } from './hmac-sha256.js';
 import { type BitSource, MAX_UNIFORM_INT, bernoulliExp } from './randomness.js';
 
 /** A noise scale as the exact rational t / s (t, s positive integers, t <= 2^48). */
@@ -279,134 +277,4 @@ export function noisyMeanParts(
 /** A noisy mean in dollars (see `noisyMeanParts`); null when the noisy count is <= 0. */
 export function noisyMean(input: MeanInput, bounds: MeanBounds, bits: BitSource, opts?: MeanOptions): number | null {
   return noisyMeanParts(input, bounds, bits, opts).mean;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Per-row noise for fact_visits.cost_with_privacy
-
-/** Domain separation: the pseudonym HMACs use other prefixes with the same key. */
-const ROW_NOISE_PREFIX = 'row-noise:';
-const TWO_53 = 2 ** 53;
-const MIN_KEY_BYTES = 32;
-
-function checkKey(key: Uint8Array): void {
-  if (!(key instanceof Uint8Array) || key.length < MIN_KEY_BYTES) {
-    throw new PipelineError(
-      'BAD_CONFIG',
-      `The row-noise key must be at least ${MIN_KEY_BYTES} bytes, got ${key instanceof Uint8Array ? key.length : typeof key}.`,
-      'Use the pseudonym key from the KeyProvider (Secrets Manager, or the local key file).',
-    );
-  }
-}
-
-function checkRowId(rowId: string): void {
-  if (typeof rowId !== 'string' || rowId.length === 0) {
-    throw badInput(`A row id for per-row noise must be a non-empty string, got ${JSON.stringify(rowId)}.`);
-  }
-}
-
-/** Laplace(scale) from the first 64 bits of a digest: 53 bits for the magnitude, 1 for the sign. */
-function laplaceFromWords(w0: number, w1: number, scale: number): number {
-  const m = (w0 >>> 0) * 2097152 + ((w1 >>> 0) >>> 11); // the digest's first 53 bits
-  const exponential = -Math.log1p(-m / TWO_53); // Exp(1); m / 2^53 < 1, so finite
-  return (w1 & 1) === 1 ? -scale * exponential : scale * exponential;
-}
-
-/**
- * Prepared HMAC keys, by key object, so one-off calls (perRowNoise, costWithPrivacy) with the same key do
- * not hash the key pads again. A memo, invisible to callers: the entry holds a copy of the key bytes and
- * is rebuilt if the caller's array was changed in place, and it goes when the key array is collected.
- */
-const preparedKeys = new WeakMap<Uint8Array, { bytes: Uint8Array; hmac: PreparedHmacSha256 }>();
-
-function preparedKey(key: Uint8Array): PreparedHmacSha256 {
-  const cached = preparedKeys.get(key);
-  if (cached && cached.bytes.length === key.length && cached.bytes.every((b, i) => b === key[i])) {
-    return cached.hmac;
-  }
-  const hmac = prepareHmacSha256(key);
-  preparedKeys.set(key, { bytes: Uint8Array.from(key), hmac });
-  return hmac;
-}
-
-/**
- * A keyed, deterministic Laplace(scale) draw for one row: HMAC-SHA-256(key, 'row-noise:' + rowId) read
- * as 53 bits of a uniform and a sign bit. The same key and row always give the same noise, so re-running
- * or re-releasing a row cannot be averaged away; without the key the noise is unpredictable.
- */
-export function perRowNoise(key: Uint8Array, rowId: string, scale: number): number {
-  checkKey(key);
-  checkRowId(rowId);
-  if (!Number.isFinite(scale) || scale <= 0) throw badInput(`A noise scale must be > 0, got ${scale}.`);
-  const words = preparedKey(key).digestWords(ROW_NOISE_PREFIX + rowId);
-  return laplaceFromWords(words[0]!, words[1]!, scale);
-}
-
-function rowNoiseScale(cfg: PrivacyConfig): number {
-  if (!(Number.isFinite(cfg.costClamp) && cfg.costClamp > 0)) {
-    throw new PipelineError('BAD_CONFIG', `privacy.costClamp must be a positive number, got ${cfg.costClamp}.`);
-  }
-  if (!(Number.isFinite(cfg.epsilonPerRowCost) && cfg.epsilonPerRowCost > 0)) {
-    throw new PipelineError(
-      'BAD_CONFIG',
-      `privacy.epsilonPerRowCost must be a positive number, got ${cfg.epsilonPerRowCost}.`,
-      'Set it to the epsilon one visit cost may leak (default 1).',
-    );
-  }
-  return cfg.costClamp / cfg.epsilonPerRowCost;
-}
-
-function clampedCents(cost: number, costClamp: number): number {
-  if (!Number.isFinite(cost)) throw badInput(`A visit cost must be a finite number, got ${cost}.`);
-  return Math.round(Math.min(costClamp, Math.max(0, cost)) * 100);
-}
-
-/** Computes cost_with_privacy for many rows with one prepared key. */
-export type RowNoise = (cost: number, rowId: string) => number;
-
-/**
- * The per-row cost noiser: cost_with_privacy = clamp(cost, 0, costClamp) + Laplace(costClamp /
- * epsilonPerRowCost), in whole cents. The clamped cost and the noise are each rounded to integer cents
- * and added as integers, so the set of possible outputs does not depend on the cost (no floating-point
- * leak of the kind Mironov describes). Not clamped afterwards: the result may be negative or above the
- * clamp, which keeps it unbiased. The key is prepared once (about 2 us per row on a slow core).
- */
-export function createRowNoise(key: Uint8Array, cfg: PrivacyConfig, opts?: { noNoise?: boolean }): RowNoise {
-  checkKey(key);
-  const scale = rowNoiseScale(cfg);
-  const costClamp = cfg.costClamp;
-  if (opts?.noNoise ?? cfg.noNoise) {
-    return (cost, rowId) => {
-      checkRowId(rowId);
-      return clampedCents(cost, costClamp) / 100;
-    };
-  }
-  const hmac = prepareHmacSha256(key);
-  return (cost, rowId) => {
-    checkRowId(rowId);
-    const cents = clampedCents(cost, costClamp);
-    const words = hmac.digestWords(ROW_NOISE_PREFIX + rowId);
-    const noiseCents = Math.round(laplaceFromWords(words[0]!, words[1]!, scale) * 100);
-    return (cents + noiseCents) / 100;
-  };
-}
-
-/**
- * cost_with_privacy for one row (see `createRowNoise`, which is the fast path for many rows).
- * `opts.noNoise` (or cfg.noNoise) returns the clamped cost in cents, exactly.
- */
-export function costWithPrivacy(
-  cost: number,
-  key: Uint8Array,
-  rowId: string,
-  cfg: PrivacyConfig,
-  opts?: { noNoise?: boolean },
-): number {
-  checkKey(key);
-  const scale = rowNoiseScale(cfg);
-  checkRowId(rowId);
-  const cents = clampedCents(cost, cfg.costClamp);
-  if (opts?.noNoise ?? cfg.noNoise) return cents / 100;
-  const words = preparedKey(key).digestWords(ROW_NOISE_PREFIX + rowId);
-  return (cents + Math.round(laplaceFromWords(words[0]!, words[1]!, scale) * 100)) / 100;
 }

@@ -1,8 +1,10 @@
 // Shapes of the exact aggregates the warehouse computes before any noise, and the key domains of the
 // published tables. Contributions are already bounded: at most maxVisitsPerPatient visits per patient,
-// each cost clamped to [0, costClamp]. Patient attributes come from the patient's CURRENT version, so
-// in a table keyed only by patient attributes each patient falls in exactly one cell.
-import { DIAGNOSES } from '../generate/catalog.js';
+// each cost clamped to [0, clamp]. Patient attributes come from the patient's CURRENT version, so in a
+// table keyed only by patient attributes each patient falls in exactly one cell.
+import { DEFAULT_VOCABULARIES, OTHER } from '../vocabulary/vocabulary.js';
+
+export { OTHER };
 
 export const PUBLISHED_TABLES = {
   by_age_group: ['age_group'],
@@ -32,12 +34,11 @@ export interface TrueCell {
   key: Record<string, string>;
   visits: number;
   patients: number;
+  /** Sum of the clamped costs, in cents, over the visits that have a cost. */
   sumCents: number;
-  providers: number;
+  /** How many of the visits have a cost (a missing cost is not a zero). */
+  costCount: number;
 }
-
-/** The label of the pooled cell for values outside a fixed vocabulary (an unknown state or diagnosis). */
-export const OTHER = 'Other';
 
 /** USPS codes of the 50 states and DC. Territories and anything else are pooled into OTHER. */
 export const US_STATES: readonly string[] = [
@@ -46,28 +47,27 @@ export const US_STATES: readonly string[] = [
   'NY', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VA', 'VT', 'WA', 'WI', 'WV', 'WY',
 ];
 
-/**
- * The published diagnosis vocabulary. It is fixed in code, not read from the data, so listing its
- * values reveals nothing about any patient; diagnoses outside it are pooled into OTHER. Extend it to
- * publish more diagnoses.
- */
-export const DIAGNOSIS_VOCABULARY: readonly string[] = DIAGNOSES.map((d) => d.name);
+/** The listed diagnosis terms: in every release, whatever the data holds (a fixed domain). */
+export const DIAGNOSIS_VOCABULARY: readonly string[] = DEFAULT_VOCABULARIES.diagnosis.listed;
+/** The listed specialty terms; a release lists those the provider roster has. */
+export const SPECIALTY_VOCABULARY: readonly string[] = DEFAULT_VOCABULARIES.specialty.listed;
 
 /**
  * Keys every release lists whether or not the data has them, so their presence reveals nothing
- * (a suppressed one reads null). Specialty and month domains are added per release (see ReleaseDomains).
+ * (a suppressed one reads null). Diagnosis, specialty and month domains are per release (ReleaseDomains).
  */
 export const PUBLIC_DOMAINS: Partial<Record<string, readonly string[]>> = {
   age_group: ['0-17', '18-34', '35-49', '50-64', '65+'],
   gender: ['Female', 'Male', 'Other', 'Unknown'],
   state: [...US_STATES, OTHER],
-  diagnosis: [...DIAGNOSIS_VOCABULARY, OTHER],
 };
 
-/** Domains that depend on the release but not on any patient. */
+/** Domains that depend on the release but not on any one patient. */
 export interface ReleaseDomains {
-  /** Specialties of the providers in dim_providers (the roster is not patient data). */
+  /** Specialties of the roster that are vocabulary terms, the unlisted ones partition selection released, and OTHER. */
   specialty: readonly string[];
+  /** The diagnosis vocabulary, the unlisted diagnoses partition selection released, and OTHER. */
+  diagnosis: readonly string[];
   /** Months of the reporting window (YYYY-MM), from the batch date alone. */
   month: readonly string[];
   /** Provider ids of the roster, for the active-providers KPI (never published). */
@@ -86,4 +86,17 @@ export function reportingMonths(asOf: string, months = REPORTING_MONTHS): string
     out.push(`${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
   }
   return out;
+}
+
+/**
+ * The diagnosis and specialty domains of a release: the vocabulary terms (for specialties, those on the
+ * roster), the data-derived keys partition selection released, and OTHER, which pools everything else.
+ */
+export function releaseKeyDomains(o: { rosterSpecialties: readonly string[]; selectedDiagnoses: readonly string[]; selectedSpecialties: readonly string[] }): Pick<ReleaseDomains, 'diagnosis' | 'specialty'> {
+  const listed = new Set(SPECIALTY_VOCABULARY);
+  const rosterTerms = [...new Set(o.rosterSpecialties.filter((s) => listed.has(s)))].sort();
+  return {
+    diagnosis: [...DIAGNOSIS_VOCABULARY, ...o.selectedDiagnoses.filter((d) => d !== OTHER), OTHER],
+    specialty: [...rosterTerms, ...o.selectedSpecialties.filter((s) => s !== OTHER && !listed.has(s)), OTHER],
+  };
 }

@@ -1,7 +1,12 @@
-// Measures the smallest equivalence class of current patients over the quasi-identifiers.
+// Measures how identifiable the warehouse's patients are to someone who reads it: the smallest class of
+// patients who share the same quasi-identifiers across EVERY version analysts can read through
+// get_dim_patients() (versions are linked by patient_id, so a patient's class is their whole history of
+// (version start, gender, ZIP3, state), with the age band derived at the reference date). Measuring
+// current rows alone would overstate anonymity: a patient who moved once is told apart by both places.
+// Exact numbers: they go to the restricted table k_anonymity_measurements, never to the published layer.
 import type { Sql } from '../../ports.js';
 
-export const QUASI_IDENTIFIERS = ['age_band', 'gender', 'zip3', 'state'] as const;
+export const QUASI_IDENTIFIERS = ['age_band', 'history of (valid_from, gender, zip3, state)'] as const;
 
 export interface KAnonymity {
   smallestK: number;
@@ -9,12 +14,18 @@ export interface KAnonymity {
   classesBelowK: number;
 }
 
-export async function measureKAnonymity(sql: Sql, k: number): Promise<KAnonymity> {
-  const cols = QUASI_IDENTIFIERS.join(', ');
+export async function measureKAnonymity(sql: Sql, k: number, asOf: string): Promise<KAnonymity> {
   const [row] = await sql.query<{ smallest: number | null; classes: number; below: number }>(
-    `select min(n)::bigint as smallest, count(*)::bigint as classes, count(*) filter (where n < $1)::bigint as below
-     from (select count(*) as n from dim_patients where is_current group by ${cols}) as c`,
-    [k],
+    `with histories as (
+       select patient_id,
+              age_band_for(case when bool_or(birth_year is null) then null else min(birth_year) end, $2::date) || '|' ||
+              string_agg(concat_ws('|', valid_from, gender, zip3, state), ';' order by valid_from, patient_key) as history
+       from dim_patients
+       group by patient_id
+     )
+     select min(n)::bigint as smallest, count(*)::bigint as classes, count(*) filter (where n < $1)::bigint as below
+     from (select count(*) as n from histories group by history) as c`,
+    [k, asOf],
   );
   return { smallestK: Number(row?.smallest ?? 0), classes: Number(row?.classes ?? 0), classesBelowK: Number(row?.below ?? 0) };
 }

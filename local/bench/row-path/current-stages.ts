@@ -3,11 +3,13 @@
 // noise, csv-stringify (openCsvSink), then the whole anonymize step for comparison.
 import { createHmac } from 'node:crypto';
 import { anonymizers, type AnonymizeTools } from '../../../lambdas/core/anonymize/anonymize-row.js';
-import { createPseudonymiser } from '../../../lambdas/core/anonymize/pseudonym.js';
+import { openKeyRing } from '../../../lambdas/core/anonymize/key-ring.js';
 import { patientRow, visitRow } from '../../../lambdas/core/anonymize/row-schemas.js';
 import { CLEAN_COLUMNS } from '../../../lambdas/core/contract/clean-contract.js';
 import { defaultConfig } from '../../../lambdas/core/config.js';
-import { createRowNoise } from '../../../lambdas/core/privacy/mechanisms.js';
+import { createRowNoise } from '../../../lambdas/core/privacy/row-noise.js';
+import { createVocabularyCensus } from '../../../lambdas/core/vocabulary/census.js';
+import { DEFAULT_VOCABULARIES } from '../../../lambdas/core/vocabulary/vocabulary.js';
 import { steps } from '../../../lambdas/steps/index.js';
 import { openCsvSink } from '../../../lambdas/steps/io/csv-sink.js';
 import { readCsv, type SourceRecord } from '../../../lambdas/steps/io/csv-source.js';
@@ -16,11 +18,12 @@ import { timeStage, type StageTiming } from './timing.js';
 
 export const BENCH_KEY = new Uint8Array(32).fill(0xbb);
 
-export const benchTools = (): AnonymizeTools => ({
-  pseudonym: createPseudonymiser(BENCH_KEY),
-  costWithPrivacy: createRowNoise(BENCH_KEY, defaultConfig.privacy),
-  asOf: '2025-12-31',
-});
+const vocabulary = () => createVocabularyCensus({ vocabularies: DEFAULT_VOCABULARIES, k: defaultConfig.privacy.k }).resolver();
+
+export const benchTools = (): AnonymizeTools => {
+  const keys = openKeyRing([BENCH_KEY]);
+  return { pseudonym: keys.pseudonym, costWithPrivacy: createRowNoise(keys.rowNoiseKey, defaultConfig.privacy), asOf: '2025-12-31', vocabulary: vocabulary() };
+};
 
 /** Every record of an input file, read with today's reader. */
 export async function readAll(batch: BenchBatch, entity: 'patients' | 'visits'): Promise<SourceRecord[]> {
@@ -32,18 +35,16 @@ export async function readAll(batch: BenchBatch, entity: 'patients' | 'visits'):
 const valuesOf = (records: SourceRecord[]): Record<string, string>[] =>
   records.flatMap((r) => (r.kind === 'row' ? [r.values] : []));
 
-/** The keyed calls one row makes: visits pseudonymise the visit and the patient; patients the id and the name. */
+/** The keyed calls one row makes: visits pseudonymise the visit and the patient; patients the id. */
 const keyedInputs = (entity: 'patients' | 'visits', v: Record<string, string>): [string, string][] =>
-  entity === 'visits'
-    ? [['visit', v['visit_id']!], ['patient', v['patient_id']!]]
-    : [['patient', v['patient_id']!], ['name', v['patient_name']!.toLowerCase()]];
+  entity === 'visits' ? [['visit', v['visit_id']!], ['patient', v['patient_id']!]] : [['patient', v['patient_id']!]];
 
 export async function currentStages(batch: BenchBatch, entity: 'patients' | 'visits'): Promise<StageTiming[]> {
   const records = await readAll(batch, entity);
   const values = valuesOf(records);
   const n = values.length;
   const tools = benchTools();
-  const stubTools: AnonymizeTools = { pseudonym: () => '0'.repeat(32), costWithPrivacy: (c) => c, asOf: tools.asOf };
+  const stubTools: AnonymizeTools = { pseudonym: () => '0'.repeat(32), costWithPrivacy: (c) => c, asOf: tools.asOf, vocabulary: tools.vocabulary };
   const schema = entity === 'visits' ? visitRow : patientRow;
   const anonymizeRow = anonymizers[entity];
   const keyed = values.flatMap((v) => keyedInputs(entity, v));

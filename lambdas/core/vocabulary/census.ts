@@ -1,0 +1,139 @@
+// The first pass over a batch that decides which values outside a vocabulary may be stored: one that at
+// least k distinct patients of the batch share is kept as written; a rarer one is stored as OTHER (or its
+// row quarantined, per the vocabulary's policy). A specialty counts the patients who visited providers
+// with it. Pure and bounded: per field it tracks at most `maxTracked` distinct unlisted values, each with
+// at most k patient ids; a value first seen after that cap is pooled, which only errs towards privacy.
+// Counts merge (`merge`), so chunks of a file can be counted apart and combined.
+import { OTHER, matchKey, type FreeTextField, type Vocabulary } from './vocabulary.js';
+
+/** The outcome for one free-text value: the text to store, or why its row is refused. */
+export type Resolution = { ok: true; value: string } | { ok: false; reason: string };
+
+export interface VocabularyResolver {
+  resolve(field: FreeTextField, raw: string): Resolution;
+}
+
+interface Tracked {
+  /** The value as first written (whitespace collapsed), stored when kept. */
+  display: string;
+  /** Distinct patient ids seen with it, up to k; null once k is reached. */
+  patients: Set<string> | null;
+}
+
+export interface CensusOptions {
+  vocabularies: Readonly<Record<FreeTextField, Vocabulary>>;
+  /** Distinct patients a value outside the vocabulary needs to be kept. */
+  k: number;
+  /** Distinct unlisted values tracked per field. @default 50_000 */
+  maxTracked?: number;
+}
+
+export interface VisitFields {
+  patientId: string;
+  providerId: string;
+  visit_type?: string;
+  diagnosis?: string;
+  procedure_performed?: string;
+}
+
+export interface VocabularyCensus {
+  /** A provider's specialty, before any visit (providers' unlisted specialties are counted through visits). */
+  addProvider(providerId: string, specialty: string | undefined): void;
+  addVisit(visit: VisitFields): void;
+  merge(other: VocabularyCensus): void;
+  /** Per field, the unlisted values that reached k patients (for reports and tests; never published). */
+  kept(): Record<FreeTextField, string[]>;
+  resolver(): VocabularyResolver;
+  /** @internal the tracked state, for merge */
+  readonly state: Map<FreeTextField, Map<string, Tracked>>;
+}
+
+const VISIT_FIELDS = ['visit_type', 'diagnosis', 'procedure_performed'] as const;
+const collapse = (v: string): string => v.replace(/\s+/g, ' ').trim();
+
+export function createVocabularyCensus(o: CensusOptions): VocabularyCensus {
+  const maxTracked = o.maxTracked ?? 50_000;
+  const state = new Map<FreeTextField, Map<string, Tracked>>(
+    (['visit_type', 'diagnosis', 'procedure_performed', 'specialty'] as const).map((f) => [f, new Map()]),
+  );
+  const providerSpecialty = new Map<string, string>();
+
+  const isTracked = (field: FreeTextField): boolean => o.vocabularies[field].policy === 'keep-if-shared';
+
+  /** The tracking key of an unlisted value, or undefined when it is listed, empty or not tracked. */
+  const unlistedKey = (field: FreeTextField, raw: string | undefined): string | undefined => {
+    if (raw === undefined || !isTracked(field)) return undefined;
+    const key = matchKey(raw);
+    if (key === '' || key === matchKey(OTHER) || o.vocabularies[field].match(raw) !== undefined) return undefined;
+    return key;
+  };
+
+  /** The entry of an unlisted value, created unless the field already tracks maxTracked values. */
+  const track = (field: FreeTextField, key: string, display: string): Tracked | undefined => {
+    const values = state.get(field)!;
+    let t = values.get(key);
+    if (!t && values.size < maxTracked) {
+      t = { display, patients: new Set() };
+      values.set(key, t);
+    }
+    return t;
+  };
+
+  const count = (field: FreeTextField, key: string, display: string, patientId: string): void => {
+    const t = track(field, key, display);
+    if (!t || t.patients === null) return;
+    t.patients.add(patientId);
+    if (t.patients.size >= o.k) t.patients = null;
+  };
+
+  const census: VocabularyCensus = {
+    state,
+    addProvider(providerId, specialty) {
+      const key = unlistedKey('specialty', specialty);
+      if (key !== undefined && track('specialty', key, collapse(specialty!))) providerSpecialty.set(providerId.trim(), key);
+    },
+    addVisit(v) {
+      const patientId = v.patientId.trim();
+      if (patientId === '') return;
+      for (const field of VISIT_FIELDS) {
+        const key = unlistedKey(field, v[field]);
+        if (key !== undefined) count(field, key, collapse(v[field]!), patientId);
+      }
+      const specialtyKey = providerSpecialty.get(v.providerId.trim());
+      if (specialtyKey !== undefined) count('specialty', specialtyKey, '', patientId);
+    },
+    merge(other) {
+      for (const [field, values] of other.state) {
+        for (const [key, t] of values) {
+          const mine = track(field, key, t.display);
+          if (!mine) continue;
+          if (t.patients === null) mine.patients = null;
+          else for (const p of t.patients) count(field, key, t.display, p);
+        }
+      }
+    },
+    kept() {
+      const out = {} as Record<FreeTextField, string[]>;
+      for (const [field, values] of state) out[field] = [...values.values()].filter((t) => t.patients === null).map((t) => t.display).sort();
+      return out;
+    },
+    resolver() {
+      return {
+        resolve(field, raw) {
+          const vocabulary = o.vocabularies[field];
+          const term = vocabulary.match(raw);
+          if (term !== undefined) return { ok: true, value: term };
+          const key = matchKey(raw);
+          if (key === matchKey(OTHER)) return { ok: true, value: OTHER };
+          if (vocabulary.policy === 'quarantine') {
+            return { ok: false, reason: `${field} ${JSON.stringify(collapse(raw))} is not in the ${field} vocabulary (its policy is quarantine)` };
+          }
+          if (vocabulary.policy === 'pool') return { ok: true, value: OTHER };
+          const t = state.get(field)!.get(key);
+          return { ok: true, value: t && t.patients === null ? t.display : OTHER };
+        },
+      };
+    },
+  };
+  return census;
+}
