@@ -1,21 +1,19 @@
 // Step 2: stream every raw row through validation and anonymisation. Clean rows go to the clean store;
 // rejected rows go, raw and with their file, line, field and reason, to the quarantine store. The
 // batch's format (contract v1 CSV, mapped CSV, FHIR Bulk Data) is chosen by io/batch-input.ts.
-import { anonymizers, type AnonymizeTools, type RowIssue } from '../core/anonymize/anonymize-row.js';
+import type { AnonymizeTools } from '../core/anonymize/anonymize-row.js';
 import { openKeyRing } from '../core/anonymize/key-ring.js';
-import { CLEAN_COLUMNS, QUARANTINE_COLUMNS } from '../core/contract/clean-contract.js';
+import { QUARANTINE_COLUMNS } from '../core/contract/clean-contract.js';
 import { PipelineError } from '../core/errors.js';
 import { createRowNoise } from '../core/privacy/row-noise.js';
 import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
 import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type SourceReport, type Step, type StepDeps } from './run-state.js';
 import { openBatchInput } from './io/batch-input.js';
-import { openCsvSink, type CsvSink } from './io/csv-sink.js';
-import type { EntityInput, RecordOrigin } from './io/input-record.js';
+import { openCsvSink } from './io/csv-sink.js';
+import { anonymizeRecords } from './io/anonymize-records.js';
 import { countVocabulary } from './io/vocabulary-census.js';
 import { cleanKey, quarantineKey } from './io/keys.js';
 import { describe, readManifest } from './io/manifest.js';
-
-const PROGRESS_EVERY = 25_000;
 
 export const anonymize: Step = async (deps, state) => {
   const started = deps.now();
@@ -53,7 +51,7 @@ export const anonymize: Step = async (deps, state) => {
     for (const entity of ENTITIES) {
       clean[entity] = cleanKey(state.runId, entity);
       const entityInput = input.entity(entity);
-      counts[entity] = await anonymizeEntity(deps, entity, entityInput, clean[entity], tools, quarantine, state.runId);
+      counts[entity] = await anonymizeRecords({ entity, input: entityInput, clean: deps.clean, cleanKey: clean[entity], tools, quarantine, runId: state.runId, progress: deps.progress });
       const extra = entityInput.extraColumns();
       if (extra.length) extraColumns[entity] = extra;
     }
@@ -74,49 +72,6 @@ export const anonymize: Step = async (deps, state) => {
   return { ...state, anonymized };
 };
 
-async function anonymizeEntity(
-  deps: StepDeps,
-  entity: Entity,
-  input: EntityInput,
-  outputKey: string,
-  tools: AnonymizeTools,
-  quarantine: CsvSink,
-  runId: string,
-): Promise<EntityCounts> {
-  const out = openCsvSink(deps.clean, outputKey, CLEAN_COLUMNS[entity]);
-  const counts: EntityCounts = { read: 0, clean: 0, quarantined: 0 };
-  let excluded = 0;
-  const anonymizeRow = anonymizers[entity];
-  const reject = async (origin: RecordOrigin, issues: RowIssue[], raw: string) => {
-    counts.quarantined++;
-    const field = issues.map((i) => i.field).filter(Boolean).join(', ');
-    await quarantine.write({ run_id: runId, file: origin.file, line: origin.line, entity, field, reason: joinReasons(issues), raw });
-  };
-  deps.progress.start(`anonymize ${entity}`);
-  try {
-    for await (const record of input.records) {
-      counts.read++;
-      if (record.kind === 'refused') {
-        if (record.excluded) excluded++;
-        await reject(record.origin, record.issues, record.raw);
-      } else {
-        const outcome = anonymizeRow(record.values, record.origin.sourceLine, tools);
-        if (outcome.ok) {
-          counts.clean++;
-          await out.write(outcome.row);
-        } else {
-          await reject(record.origin, outcome.issues, record.raw);
-        }
-      }
-      if (counts.read % PROGRESS_EVERY === 0) deps.progress.advance(`anonymize ${entity}`, counts.read);
-    }
-  } finally {
-    await out.close();
-  }
-  deps.progress.done(`anonymize ${entity}`, `${counts.clean} clean, ${counts.quarantined} quarantined${excluded ? `, ${excluded} of them excluded by rule` : ''}`);
-  return excluded ? { ...counts, excluded } : counts;
-}
-
 /** Beside each quarantine file: what it holds and how it must be handled (see PRIVACY.md). */
 const quarantineNoticeKey = (runId: string): string => quarantineKey(runId).replace(/[^/]+$/, 'README.txt');
 
@@ -133,8 +88,6 @@ const quarantineNotice = (runId: string): string =>
     'See PRIVACY.md, "Landing and quarantine".',
     '',
   ].join('\n');
-
-const joinReasons = (issues: RowIssue[]): string => issues.map((i) => i.reason).join('; ');
 
 /** A batch with no rows at all would load nothing and publish the same release again: never a success. */
 function assertNotEmpty(counts: Record<Entity, EntityCounts>, source: SourceReport): void {

@@ -145,7 +145,7 @@ async function rekeyWarehouse(tx: WarehouseTx, p: RekeyPlan): Promise<RotationRe
 
   // Rows the warehouse quarantined name patients and visits by pseudonym too; providers keep their ids.
   const quarantined = await tx.query<{ entity: string; record_key: string }>(
-    "select distinct entity, record_key from quarantine_rows where entity in ('patients', 'visits')",
+    "select distinct entity, record_key from quarantine_rows where entity in ('patients', 'visits') and record_key is not null",
   );
   for (let i = 0; i < quarantined.length; i += size) {
     const pairs = quarantined.slice(i, i + size).map((q) => ({ entity: q.entity, old: q.record_key, new: rekey(q.entity === 'patients' ? 'patient' : 'visit', q.record_key) }));

@@ -1,8 +1,10 @@
 -- depends_on:
 -- A second row with an id already seen in the same batch is quarantined, never silently dropped. The
+-- line names the row to fix; a pseudonym beside it would link the raw export to the warehouse (only
+-- provider ids, which are not pseudonyms, are kept as the record key). The
 -- ids seen twice are found by hashing the run's ids; only those few are joined back to their rows.
 insert into quarantine_rows (run_id, entity, source_line, record_key, reason)
-select pipeline_run_id(), 'patients', s.source_line, s.patient_id,
+select pipeline_run_id(), 'patients', s.source_line, null,
        'duplicate patient_id in batch (first kept at line ' || d.first_line || ')'
 from (
   select patient_id, min(source_line) as first_line from staging_patients
@@ -18,7 +20,7 @@ from (
 ) as d
 join staging_providers as s on s.run_id = pipeline_run_id() and s.provider_id = d.provider_id and s.source_line <> d.first_line
 union all
-select pipeline_run_id(), 'visits', s.source_line, s.visit_id,
+select pipeline_run_id(), 'visits', s.source_line, null,
        'duplicate visit_id in batch (first kept at line ' || d.first_line || ')'
 from (
   select visit_id, min(source_line) as first_line from staging_visits

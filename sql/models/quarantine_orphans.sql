@@ -1,7 +1,7 @@
 -- depends_on: dim_patients, dim_providers, quarantine_duplicates
--- Visits that name a patient or provider the warehouse has never seen.
+-- Visits that name a patient or provider the warehouse has never seen (by line; no pseudonym kept).
 insert into quarantine_rows (run_id, entity, source_line, record_key, reason)
-select current_setting('pipeline.run_id'), 'visits', v.source_line, v.visit_id,
+select current_setting('pipeline.run_id'), 'visits', v.source_line, null,
        case
          when p.patient_id is null then 'unknown patient_id (not in this batch nor the warehouse)'
          else 'unknown provider_id ' || v.provider_id || ' (not in this batch nor the warehouse)'
