@@ -14,6 +14,7 @@ import type { BudgetLedgerEntry, PublishedSnapshot } from '../core/published-sna
 import type { Sql } from '../ports.js';
 import type { PrivatizeOutput, Step, StepDeps } from './run-state.js';
 import { queryReleaseInputs, queryRoster, queryTrueAggregates } from './io/aggregate-query.js';
+import { ensureContributionBound } from './io/contributions.js';
 import { dashboardKey, latestDashboardKey, latestSnapshotKey, snapshotKey } from './io/keys.js';
 import { renderDashboard } from '../core/dashboard/render-dashboard.js';
 import { measureKAnonymity, QUASI_IDENTIFIERS } from './io/k-anonymity-query.js';
@@ -28,6 +29,9 @@ export const privatize: Step = async (deps, state) => {
 
   const snapshot = await warehouse.transaction(async (tx) => {
     await setRunContext(tx, state.runId, state.asOf);
+    // The release's scans cost too much on paper for the planner not to JIT-compile them, and compiling
+    // took seconds longer than it saved at 400k patients (measured; docs/privacy-mechanisms.md, "How the release reads the warehouse").
+    await tx.query(`select set_config('jit', 'off', true)`);
     const fixed = await lockBudget(tx);
     // Read in parts: the snapshot row is over the 64 KB a Data API row may hold.
     const existing = await readTextInParts(tx, 'select snapshot::text from published_releases where release_id = $1', [releaseId]);
@@ -52,10 +56,10 @@ export const privatize: Step = async (deps, state) => {
       [state.runId, `{${QUASI_IDENTIFIERS.map((q) => JSON.stringify(q)).join(',')}}`, k.smallestK, k.classes, k.classesBelowK, cfg.k],
     );
 
-    const bounds = { maxVisitsPerPatient: cfg.maxVisitsPerPatient, asOf: state.asOf };
+    await ensureContributionBound(tx, cfg.maxVisitsPerPatient);
     const roster = await queryRoster(tx, state.asOf);
     const listed = Object.fromEntries(SELECTED_DIMENSIONS.map((d) => [d.dimension, d.listed])) as Record<'diagnosis' | 'specialty', readonly string[]>;
-    const inputs = await queryReleaseInputs(tx, { ...bounds, listed });
+    const inputs = await queryReleaseInputs(tx, { listed });
     const clamp = configuredClamp(cfg) ?? quantileClamp(inputs.costHistogram, cfg, deps.random);
     const selections = SELECTED_DIMENSIONS.map((d) => selectKeys(d, inputs.candidates[d.dimension], cfg, deps.random));
     const domains: ReleaseDomains = {
@@ -67,7 +71,7 @@ export const privatize: Step = async (deps, state) => {
       month: roster.month,
       provider: roster.provider,
     };
-    const cells = await queryTrueAggregates(tx, { ...bounds, clampCents: clamp.cents, domains });
+    const cells = await queryTrueAggregates(tx, { asOf: state.asOf, clampCents: clamp.cents, domains });
     const release = buildRelease({ cells, domains, config: cfg, clampCents: clamp.cents, bits: deps.random });
 
     const releasedAt = new Date(deps.now()).toISOString();

@@ -1,12 +1,18 @@
-// The release's reads of the star schema, each one scan with contributions bounded the same way:
-// - patient attributes (age group at the batch date, gender, state) come from the patient's CURRENT
-//   dim_patients version for all of their visits: in a table keyed only by patient attributes each
-//   patient is in exactly one cell;
+// The release's reads of the star schema. Contributions are bounded the same way in every read, and
+// the bounding itself is kept incrementally in patient_contributions (060_patient_contributions.sql):
 // - each patient contributes their first maxVisitsPerPatient visits in visit_id order (a keyed
-//   pseudonym, so the choice depends on nothing but that patient's own visits);
+//   pseudonym, so the choice depends on nothing but that patient's own visits): the table's rows;
+// - patient attributes (age group at the batch date, gender, state) come from the patient's CURRENT
+//   dim_patients version for all of their visits, joined here: in a table keyed only by patient
+//   attributes each patient is in exactly one cell;
+// - a visit's specialty is its provider's current one, read here (specialties are updated in place);
 // - costs are clamped to [0, clamp] and summed in integer cents; a missing cost is not counted.
+// Every read walks a patient's rows in nth order (the table's primary key, so no sort of the history):
+// a row knows what the patient's earlier rows were, which gives "the patient's first X" and, per cell,
+// "the patient's first row in this cell", so distinct patients are counted without count(distinct).
 // queryReleaseInputs feeds the DP clamp and the partition selection of data-derived keys (one scan),
-// queryTrueAggregates every published table (grouping sets: one pass however many tables). Keys outside a table's domain are pooled into OTHER, so the keys listed never depend on the data.
+// queryTrueAggregates every published table (grouping sets: one pass however many tables). Keys outside
+// a table's domain are pooled into OTHER, so the keys listed never depend on the data.
 import type { Sql } from '../../ports.js';
 import { CLAMP_CANDIDATES_CENTS } from '../../core/privacy/dp-quantile.js';
 import type { Candidate } from '../../core/privacy/partition-selection.js';
@@ -22,36 +28,8 @@ import {
   type TrueCell,
 } from '../../core/publish/true-aggregates.js';
 
-/** Every bounded visit with its current patient attributes. $1 = maxVisitsPerPatient, $2 = the batch date. */
-const BOUNDED_VISITS = `
-with visits as (
-  select
-    cur.patient_id,
-    age_group_for(cur.birth_year, $2::date) as age_group,
-    cur.gender,
-    cur.state,
-    f.diagnosis,
-    r.specialty,
-    r.provider_id,
-    to_char(f.visit_date, 'YYYY-MM') as month,
-    f.visit_id,
-    f.cost
-  from fact_visits as f
-  join dim_patients as v on v.patient_key = f.patient_key
-  join dim_patients as cur on cur.patient_id = v.patient_id and cur.is_current
-  join dim_providers as r on r.provider_key = f.provider_key
-),
-
-bounded as (
-  select visits.*, row_number() over (partition by patient_id order by visit_id) as nth
-  from visits
-)`;
-
-export interface BoundsOf {
-  maxVisitsPerPatient: number;
-  /** The batch date (YYYY-MM-DD): ages are stated at it. */
-  asOf: string;
-}
+/** Each provider's current specialty, read once per statement. */
+const SPECIALTY_OF = `((select jsonb_object_agg(provider_id, specialty) from dim_providers) ->> c.provider_id)`;
 
 /** What a release decides before its tables: the DP clamp's histogram and the partition selections' candidates. */
 export interface ReleaseInputs {
@@ -67,34 +45,33 @@ export interface ReleaseInputs {
   candidates: Record<'diagnosis' | 'specialty', Candidate[]>;
 }
 
-/** One scan of the bounded visits for all three: one row per patient with their first cost and first data-derived keys. */
-export async function queryReleaseInputs(
-  sql: Sql,
-  b: BoundsOf & { listed: Record<'diagnosis' | 'specialty', readonly string[]> },
-): Promise<ReleaseInputs> {
-  const firstOutside = (dimension: 'diagnosis' | 'specialty', param: string): string =>
-    `(array_agg(${dimension} order by visit_id) filter (where ${dimension} not in (select jsonb_array_elements_text(${param}::jsonb))))[1] as ${dimension}`;
+/** One scan of the bounded contributions for all three: each patient's first cost and first data-derived keys. */
+export async function queryReleaseInputs(sql: Sql, b: { listed: Record<'diagnosis' | 'specialty', readonly string[]> }): Promise<ReleaseInputs> {
+  const outside = (dimension: string, param: string): string =>
+    `${dimension} not in (select jsonb_array_elements_text(${param}::jsonb))`;
   const rows = await sql.query<{ kind: 'cost' | 'diagnosis' | 'specialty'; key: string; n: number }>(
-    `${BOUNDED_VISITS},
-per_patient as (
+    `with contributions as (
+  select c.patient_id, c.nth, c.cost_cents, c.diagnosis, ${SPECIALTY_OF} as specialty
+  from patient_contributions as c
+),
+
+firsts as (
   select
-    patient_id,
-    (array_agg(round(cost * 100)::bigint order by visit_id) filter (where cost is not null))[1] as cents,
-    ${firstOutside('diagnosis', '$4')},
-    ${firstOutside('specialty', '$5')}
-  from bounded
-  where nth <= $1
-  group by patient_id
+    cost_cents, diagnosis, specialty,
+    cost_cents is not null and count(cost_cents) over upto = 1 as first_cost,
+    ${outside('diagnosis', '$2')} and count(*) filter (where ${outside('diagnosis', '$2')}) over upto = 1 as first_diagnosis,
+    ${outside('specialty', '$3')} and count(*) filter (where ${outside('specialty', '$3')}) over upto = 1 as first_specialty
+  from contributions
+  window upto as (partition by patient_id order by nth rows between unbounded preceding and current row)
 )
-select 'cost' as kind, width_bucket(cents, array(select (jsonb_array_elements_text($3::jsonb))::bigint))::text as key, count(*)::bigint as n
-from per_patient where cents is not null group by 2
+
+select 'cost' as kind, width_bucket(cost_cents, array(select (jsonb_array_elements_text($1::jsonb))::bigint))::text as key, count(*)::bigint as n
+from firsts where first_cost group by 2
 union all
-select 'diagnosis', diagnosis, count(*)::bigint from per_patient where diagnosis is not null group by 2
+select 'diagnosis', diagnosis, count(*)::bigint from firsts where first_diagnosis group by 2
 union all
-select 'specialty', specialty, count(*)::bigint from per_patient where specialty is not null group by 2`,
+select 'specialty', specialty, count(*)::bigint from firsts where first_specialty group by 2`,
     [
-      b.maxVisitsPerPatient,
-      b.asOf,
       JSON.stringify(CLAMP_CANDIDATES_CENTS.map((c) => c + 1)),
       JSON.stringify([...b.listed.diagnosis, OTHER]),
       JSON.stringify([...b.listed.specialty, OTHER]),
@@ -112,50 +89,89 @@ select 'specialty', specialty, count(*)::bigint from per_patient where specialty
 
 const KEY_COLUMNS = ['age_group', 'gender', 'diagnosis', 'specialty', 'month', 'state', 'provider_id'] as const;
 type KeyColumn = (typeof KEY_COLUMNS)[number];
+/** The same for every visit of a patient (their current version): a patient's first row is their first in the cell. */
+const PATIENT_COLUMNS: readonly KeyColumn[] = ['age_group', 'gender', 'state'];
 
+type TableName = PublishedTableName | InternalTableName | 'total';
 const ALL_TABLES: Record<PublishedTableName | InternalTableName, readonly string[]> = { ...PUBLISHED_TABLES, ...INTERNAL_TABLES };
 
 const bitsFor = (used: readonly string[]): number =>
   KEY_COLUMNS.reduce((g, col, i) => (used.includes(col) ? g : g | (1 << (KEY_COLUMNS.length - 1 - i))), 0);
 
-const TABLE_BY_GROUPING = new Map<number, PublishedTableName | InternalTableName | 'total'>([
-  ...Object.entries(ALL_TABLES).map(([name, cols]) => [bitsFor(cols), name as PublishedTableName | InternalTableName] as const),
+const TABLE_BY_GROUPING = new Map<number, TableName>([
+  ...Object.entries(ALL_TABLES).map(([name, cols]) => [bitsFor(cols), name as TableName] as const),
   [bitsFor([]), 'total'],
 ]);
 
 const GROUPING_SETS = [...Object.values(ALL_TABLES).map((cols) => `(${cols.join(', ')})`), '()'].join(', ');
 
-const pooled = (column: string, param: string): string =>
-  `case when ${column} in (select jsonb_array_elements_text(${param}::jsonb)) then ${column} else $4 end as ${column}`;
+/**
+ * Per table, the columns that can differ between a patient's visits, and the name of the count of
+ * patients-first-in-cell for that set of columns (tables with the same set share one count).
+ */
+const visitColumnsOf = (cols: readonly string[]): string[] => cols.filter((c) => !PATIENT_COLUMNS.includes(c as KeyColumn));
+const firstCountOf = (visitColumns: readonly string[]): string => (visitColumns.length ? `first_in_${visitColumns.join('_')}` : 'first_of_patient');
+const PATIENTS_COUNT_BY_TABLE = new Map<TableName, string>([
+  ...Object.entries(ALL_TABLES).map(([name, cols]) => [name as TableName, firstCountOf(visitColumnsOf(cols))] as const),
+  ['total', firstCountOf([])],
+]);
+const VISIT_COLUMN_SETS = [...new Map(Object.values(ALL_TABLES).map(visitColumnsOf).filter((v) => v.length).map((v) => [firstCountOf(v), v])).values()];
 
-// $1 maxVisitsPerPatient, $2 batch date, $3 clamp in cents, $4 OTHER, $5 states, $6 diagnoses, $7 specialties.
-const AGGREGATES = `${BOUNDED_VISITS},
-keyed as (
+/** A cell key of visit columns as one comparable text (unit separator between columns). */
+const cellOf = (columns: readonly string[]): string => (columns.length === 1 ? columns[0]! : `concat_ws(chr(31), ${columns.join(', ')})`);
+
+const pooled = (column: string, param: string): string =>
+  `case when ${column} in (select jsonb_array_elements_text(${param}::jsonb)) then ${column} else $3 end`;
+
+// $1 batch date, $2 clamp in cents, $3 OTHER, $4 states, $5 diagnoses, $6 specialties.
+const AGGREGATES = `with ages as materialized (
+  select year, age_group_for(nullif(year, -1), $1::date) as age_group
+  from (select distinct coalesce(birth_year, -1) as year from dim_patients where is_current) as y
+),
+
+patients as (
+  select d.patient_id, a.age_group, d.gender, ${pooled('d.state', '$4')} as state
+  from dim_patients as d
+  join ages as a on a.year = coalesce(d.birth_year, -1)
+  where d.is_current
+),
+
+contributions as (
   select
-    patient_id, age_group, gender, month, provider_id,
-    ${pooled('state', '$5')},
-    ${pooled('diagnosis', '$6')},
-    ${pooled('specialty', '$7')},
-    least(greatest(round(cost * 100), 0), $3::bigint)::bigint as cost_cents
-  from bounded
-  where nth <= $1
+    c.patient_id, c.nth, c.month, c.provider_id,
+    ${pooled('c.diagnosis', '$5')} as diagnosis,
+    ${pooled(SPECIALTY_OF, '$6')} as specialty,
+    least(greatest(c.cost_cents, 0), $2::bigint) as cost_cents
+  from patient_contributions as c
+),
+
+with_earlier as (
+  select
+    contributions.*,
+    ${VISIT_COLUMN_SETS.map((v) => `array_agg(${cellOf(v)}) over earlier as earlier_${v.join('_')}`).join(',\n    ')}
+  from contributions
+  window earlier as (partition by patient_id order by nth rows between unbounded preceding and 1 preceding)
 )
 
 select
   ${KEY_COLUMNS.join(', ')},
   grouping(${KEY_COLUMNS.join(', ')}) as g,
   count(*)::bigint as visits,
-  count(distinct patient_id)::bigint as patients,
+  count(*) filter (where nth = 1)::bigint as ${firstCountOf([])},
+  ${VISIT_COLUMN_SETS.map((v) => `count(*) filter (where not coalesce(${cellOf(v)} = any(earlier_${v.join('_')}), false))::bigint as ${firstCountOf(v)}`).join(',\n  ')},
   coalesce(sum(cost_cents), 0)::bigint as sum_cents,
   count(cost_cents)::bigint as cost_count
-from keyed
+from with_earlier
+join patients using (patient_id)
 group by grouping sets (${GROUPING_SETS})`;
 
-type AggregateRow = Record<KeyColumn, string | null> & {
-  g: number; visits: number; patients: number; sum_cents: number; cost_count: number;
+type AggregateRow = Record<KeyColumn, string | null> & Record<string, number | string | null> & {
+  g: number; visits: number; sum_cents: number; cost_count: number;
 };
 
-export interface AggregateBounds extends BoundsOf {
+export interface AggregateBounds {
+  /** The batch date (YYYY-MM-DD): ages are stated at it. */
+  asOf: string;
   clampCents: number;
   /** The release's diagnosis and specialty domains (anything else is pooled into OTHER). */
   domains: Pick<ReleaseDomains, 'diagnosis' | 'specialty'>;
@@ -163,7 +179,6 @@ export interface AggregateBounds extends BoundsOf {
 
 export async function queryTrueAggregates(sql: Sql, b: AggregateBounds): Promise<TrueCell[]> {
   const rows = await sql.query<AggregateRow>(AGGREGATES, [
-    b.maxVisitsPerPatient,
     b.asOf,
     b.clampCents,
     OTHER,
@@ -179,7 +194,7 @@ export async function queryTrueAggregates(sql: Sql, b: AggregateBounds): Promise
       table,
       key: Object.fromEntries(cols.map((c) => [c, String(r[c as KeyColumn])])),
       visits: Number(r.visits),
-      patients: Number(r.patients),
+      patients: Number(r[PATIENTS_COUNT_BY_TABLE.get(table)!]),
       sumCents: Number(r.sum_cents),
       costCount: Number(r.cost_count),
     };

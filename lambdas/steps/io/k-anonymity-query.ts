@@ -16,15 +16,27 @@ export interface KAnonymity {
 
 export async function measureKAnonymity(sql: Sql, k: number, asOf: string): Promise<KAnonymity> {
   const [row] = await sql.query<{ smallest: number | null; classes: number; below: number }>(
+    // One sort of dim_patients (the window) instead of a sort per patient inside string_agg, and the
+    // age band computed once per distinct birth year rather than once per patient.
     `with histories as (
        select patient_id,
-              age_band_for(case when bool_or(birth_year is null) then null else min(birth_year) end, $2::date) || '|' ||
-              string_agg(concat_ws('|', valid_from, gender, zip3, state), ';' order by valid_from, patient_key) as history
+              row_number() over (partition by patient_id order by valid_from, patient_key) as nth,
+              case when bool_or(birth_year is null) over whole then -1 else min(birth_year) over whole end as year,
+              string_agg(concat_ws('|', valid_from, gender, zip3, state), ';') over whole as history
        from dim_patients
-       group by patient_id
+       window whole as (partition by patient_id order by valid_from, patient_key rows between unbounded preceding and unbounded following)
+     ),
+     bands as materialized (
+       select year, age_band_for(nullif(year, -1), $2::date) as band
+       from (select distinct coalesce(birth_year, -1) as year from dim_patients) as y
      )
      select min(n)::bigint as smallest, count(*)::bigint as classes, count(*) filter (where n < $1)::bigint as below
-     from (select count(*) as n from histories group by history) as c`,
+     from (
+       select count(*) as n
+       from histories join bands using (year)
+       where nth = 1
+       group by band, history
+     ) as c`,
     [k, asOf],
   );
   return { smallestK: Number(row?.smallest ?? 0), classes: Number(row?.classes ?? 0), classesBelowK: Number(row?.below ?? 0) };
