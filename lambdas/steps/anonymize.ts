@@ -3,13 +3,14 @@
 // batch's format (contract v1 CSV, mapped CSV, FHIR Bulk Data) is chosen by io/batch-input.ts.
 import type { AnonymizeTools } from '../core/anonymize/anonymize-row.js';
 import { openKeyRing } from '../core/anonymize/key-ring.js';
+import { rememberPseudonyms } from '../core/anonymize/pseudonym.js';
 import { QUARANTINE_COLUMNS } from '../core/contract/clean-contract.js';
 import { PipelineError } from '../core/errors.js';
 import { createRowNoise } from '../core/privacy/row-noise.js';
 import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
 import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type SourceReport, type Step, type StepDeps } from './run-state.js';
 import { openBatchInput } from './io/batch-input.js';
-import { openCsvSink } from './io/csv-sink.js';
+import { openFastCsvSink } from './io/fast-csv-sink.js';
 import { anonymizeRecords } from './io/anonymize-records.js';
 import { countVocabulary } from './io/vocabulary-census.js';
 import { cleanKey, quarantineKey } from './io/keys.js';
@@ -31,14 +32,15 @@ export const anonymize: Step = async (deps, state) => {
     k: deps.config.privacy.k,
   });
   const tools: AnonymizeTools = {
-    pseudonym: keys.pseudonym,
+    // Every visit names its patient again: each patient's pseudonym is computed once.
+    pseudonym: rememberPseudonyms(keys.pseudonym, ['patient']),
     costWithPrivacy: createRowNoise(keys.rowNoiseKey, deps.config.privacy),
     asOf: state.asOf,
     vocabulary: census.resolver(),
   };
   // The notice goes first, so a quarantine file never exists without it, even after a failed run.
   await deps.quarantine.put(quarantineNoticeKey(state.runId), quarantineNotice(state.runId), 'text/plain');
-  const quarantine = openCsvSink(deps.quarantine, quarantineKey(state.runId), QUARANTINE_COLUMNS);
+  const quarantine = openFastCsvSink(deps.quarantine, quarantineKey(state.runId), QUARANTINE_COLUMNS);
   const counts = {} as Record<Entity, EntityCounts>;
   const extraColumns: AnonymizeOutput['extraColumns'] = {};
   const clean = {} as Record<Entity, string>;

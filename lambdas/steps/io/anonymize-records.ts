@@ -5,7 +5,8 @@ import { anonymizers, type AnonymizeTools, type RowIssue } from '../../core/anon
 import { CLEAN_COLUMNS } from '../../core/contract/clean-contract.js';
 import type { BlobStore, Progress } from '../../ports.js';
 import type { Entity, EntityCounts } from '../run-state.js';
-import { openCsvSink, type CsvSink } from './csv-sink.js';
+import type { CsvSink } from './csv-sink.js';
+import { openFastCsvSink } from './fast-csv-sink.js';
 import type { EntityInput, RecordOrigin } from './input-record.js';
 
 const PROGRESS_EVERY = 25_000;
@@ -25,7 +26,7 @@ export interface RecordsJob {
 
 export async function anonymizeRecords(job: RecordsJob): Promise<EntityCounts> {
   const { entity, input, tools, quarantine, runId, progress } = job;
-  const out = openCsvSink(job.clean, job.cleanKey, CLEAN_COLUMNS[entity]);
+  const out = openFastCsvSink(job.clean, job.cleanKey, CLEAN_COLUMNS[entity]);
   const counts: EntityCounts = { read: 0, clean: 0, quarantined: 0 };
   let excluded = 0;
   const anonymizeRow = anonymizers[entity];
