@@ -1,15 +1,16 @@
 // Step 2: stream every raw row through validation and anonymisation. Clean rows go to the clean store;
 // rejected rows go, raw and with their file, line, field and reason, to the quarantine store. The
-// batch's format (contract v1 CSV, mapped CSV, FHIR Bulk Data) is chosen by io/batch-input.ts.
-import type { AnonymizeTools } from '../core/anonymize/anonymize-row.js';
-import { openKeyRing } from '../core/anonymize/key-ring.js';
-import { rememberPseudonyms } from '../core/anonymize/pseudonym.js';
+// batch's format (contract v1 CSV, mapped CSV, FHIR Bulk Data) is chosen by io/batch-input.ts. The
+// contract's files (the format at scale) are anonymised in record-aligned chunks, in parallel where the
+// deps give a chunk runner, one clean part per chunk (io/anonymize-in-chunks.ts); the other formats
+// are read whole, one part per entity.
 import { QUARANTINE_COLUMNS } from '../core/contract/clean-contract.js';
 import { PipelineError } from '../core/errors.js';
-import { createRowNoise } from '../core/privacy/row-noise.js';
 import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
 import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type SourceReport, type Step, type StepDeps } from './run-state.js';
 import { openBatchInput } from './io/batch-input.js';
+import { anonymizeInChunks } from './io/anonymize-in-chunks.js';
+import { anonymizeTools, type ToolsSpec } from './io/anonymize-tools.js';
 import { openFastCsvSink } from './io/fast-csv-sink.js';
 import { anonymizeRecords } from './io/anonymize-records.js';
 import { countVocabulary } from './io/vocabulary-census.js';
@@ -22,7 +23,7 @@ export const anonymize: Step = async (deps, state) => {
   // The batch's own date, when its manifest gives one, outranks the date the run was started with.
   state = { ...state, asOf: manifest.asOf ?? state.asOf };
 
-  const keys = openKeyRing(deps.keys.keyChain ? await deps.keys.keyChain() : [await deps.keys.pseudonymKey()]);
+  const keyChain = deps.keys.keyChain ? await deps.keys.keyChain() : [await deps.keys.pseudonymKey()];
   // First pass: which free-text values outside the vocabularies enough patients share to be stored.
   // It reads the batch through its format like the second pass does (its stray lines are the second
   // pass's to quarantine).
@@ -31,19 +32,15 @@ export const anonymize: Step = async (deps, state) => {
     vocabularies: DEFAULT_VOCABULARIES,
     k: deps.config.privacy.k,
   });
-  const tools: AnonymizeTools = {
-    // Every visit names its patient again: each patient's pseudonym is computed once.
-    pseudonym: rememberPseudonyms(keys.pseudonym, ['patient']),
-    costWithPrivacy: createRowNoise(keys.rowNoiseKey, deps.config.privacy),
-    asOf: state.asOf,
-    vocabulary: census.resolver(),
-  };
+  const toolsSpec: ToolsSpec = { keyChain: [...keyChain], privacy: deps.config.privacy, asOf: state.asOf, kept: census.keptValues() };
+  const tools = anonymizeTools(toolsSpec);
   // The notice goes first, so a quarantine file never exists without it, even after a failed run.
   await deps.quarantine.put(quarantineNoticeKey(state.runId), quarantineNotice(state.runId), 'text/plain');
   const quarantine = openFastCsvSink(deps.quarantine, quarantineKey(state.runId), QUARANTINE_COLUMNS);
   const counts = {} as Record<Entity, EntityCounts>;
   const extraColumns: AnonymizeOutput['extraColumns'] = {};
-  const clean = {} as Record<Entity, string>;
+  const clean = {} as Record<Entity, string[]>;
+  const chunkedFiles: Partial<Record<Entity, string>> = {};
   let source: SourceReport;
   try {
     // Lines that belong to no entity (a FHIR Condition that is not JSON) are quarantined as they come.
@@ -51,13 +48,23 @@ export const anonymize: Step = async (deps, state) => {
       quarantine.write({ run_id: state.runId, file: stray.origin.file, line: stray.origin.line, entity: stray.kind, field: '', reason: stray.reason, raw: stray.raw }),
     );
     for (const entity of ENTITIES) {
-      clean[entity] = cleanKey(state.runId, entity);
-      const entityInput = input.entity(entity);
-      counts[entity] = await anonymizeRecords({ entity, input: entityInput, clean: deps.clean, cleanKey: clean[entity], tools, quarantine, runId: state.runId, progress: deps.progress });
-      const extra = entityInput.extraColumns();
+      const key = input.contractFiles?.[entity];
+      const chunked = key === undefined ? undefined : await anonymizeInChunks(deps, { entity, key, runId: state.runId, tools: toolsSpec, quarantine });
+      let extra: string[];
+      if (chunked) {
+        ({ counts: counts[entity], parts: clean[entity], extraColumns: extra } = chunked);
+        chunkedFiles[entity] = chunked.file;
+      } else {
+        const whole = cleanKey(state.runId, entity);
+        clean[entity] = [whole];
+        const entityInput = input.entity(entity);
+        counts[entity] = await anonymizeRecords({ entity, input: entityInput, clean: deps.clean, cleanKey: whole, tools, quarantine, runId: state.runId, progress: deps.progress });
+        extra = entityInput.extraColumns();
+      }
       if (extra.length) extraColumns[entity] = extra;
     }
     source = input.report();
+    for (const [entity, file] of Object.entries(chunkedFiles)) source.files[entity as Entity] = [{ file, lineOffset: 0 }];
   } finally {
     await quarantine.close();
   }

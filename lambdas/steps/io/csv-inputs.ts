@@ -70,12 +70,12 @@ async function* csvRecords(
   }
 }
 
-const inputOf = (r: SourceRecord, origin: RecordOrigin, toRow: (values: Record<string, string>) => Parameters<typeof recordOf>[0]): InputRecord =>
+export const inputOf = (r: SourceRecord, origin: RecordOrigin, toRow: (values: Record<string, string>) => Parameters<typeof recordOf>[0]): InputRecord =>
   r.kind === 'unreadable' ? unreadable(origin, r.raw, `unreadable CSV record: ${r.reason}`) : recordOf(toRow(r.values), origin, r.raw);
 
 const emptyFile = (where: string) => new PipelineError('BAD_HEADER', `${where} is empty: expected a header line`, 'export the file again with its header row');
 
-function checkedHeader(entity: Entity, header: string[], where: string): string[] {
+export function checkedHeader(entity: Entity, header: string[], where: string): string[] {
   if (header.length === 0) throw emptyFile(where);
   const { missing, extra } = checkHeader(entity, header);
   if (missing.length) {
