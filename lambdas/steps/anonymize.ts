@@ -9,7 +9,7 @@ import { PipelineError } from '../core/errors.js';
 import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
 import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type SourceReport, type Step, type StepDeps } from './run-state.js';
 import { openBatchInput } from './io/batch-input.js';
-import { anonymizeInChunks } from './io/anonymize-in-chunks.js';
+import { anonymizeInChunks, countVocabularyInChunks, planContractFile, type PlannedFile } from './io/anonymize-in-chunks.js';
 import { anonymizeTools, type ToolsSpec } from './io/anonymize-tools.js';
 import { openFastCsvSink } from './io/fast-csv-sink.js';
 import { anonymizeRecords } from './io/anonymize-records.js';
@@ -26,12 +26,19 @@ export const anonymize: Step = async (deps, state) => {
   const keyChain = deps.keys.keyChain ? await deps.keys.keyChain() : [await deps.keys.pseudonymKey()];
   // First pass: which free-text values outside the vocabularies enough patients share to be stored.
   // It reads the batch through its format like the second pass does (its stray lines are the second
-  // pass's to quarantine).
+  // pass's to quarantine); the contract's files are planned into chunks first, and their visits counted
+  // chunk by chunk.
   const censusInput = await openBatchInput(deps.landing, state, manifest, async () => {});
-  const census = await countVocabulary(async (entity) => censusInput.entity(entity).records, {
-    vocabularies: DEFAULT_VOCABULARIES,
-    k: deps.config.privacy.k,
-  });
+  const planned: Partial<Record<Entity, PlannedFile>> = {};
+  for (const entity of ENTITIES) {
+    const key = censusInput.contractFiles?.[entity];
+    const plan = key === undefined ? undefined : await planContractFile(deps, entity, key);
+    if (plan) planned[entity] = plan;
+  }
+  const censusOptions = { vocabularies: DEFAULT_VOCABULARIES, k: deps.config.privacy.k };
+  const census = planned.visits
+    ? await countVocabularyInChunks(deps, censusInput.entity('providers').records, planned.visits, censusOptions)
+    : await countVocabulary(async (entity) => censusInput.entity(entity).records, censusOptions);
   const toolsSpec: ToolsSpec = { keyChain: [...keyChain], privacy: deps.config.privacy, asOf: state.asOf, kept: census.keptValues() };
   const tools = anonymizeTools(toolsSpec);
   // The notice goes first, so a quarantine file never exists without it, even after a failed run.
@@ -40,7 +47,6 @@ export const anonymize: Step = async (deps, state) => {
   const counts = {} as Record<Entity, EntityCounts>;
   const extraColumns: AnonymizeOutput['extraColumns'] = {};
   const clean = {} as Record<Entity, string[]>;
-  const chunkedFiles: Partial<Record<Entity, string>> = {};
   let source: SourceReport;
   try {
     // Lines that belong to no entity (a FHIR Condition that is not JSON) are quarantined as they come.
@@ -48,12 +54,11 @@ export const anonymize: Step = async (deps, state) => {
       quarantine.write({ run_id: state.runId, file: stray.origin.file, line: stray.origin.line, entity: stray.kind, field: '', reason: stray.reason, raw: stray.raw }),
     );
     for (const entity of ENTITIES) {
-      const key = input.contractFiles?.[entity];
-      const chunked = key === undefined ? undefined : await anonymizeInChunks(deps, { entity, key, runId: state.runId, tools: toolsSpec, quarantine });
+      const plan = planned[entity];
       let extra: string[];
-      if (chunked) {
-        ({ counts: counts[entity], parts: clean[entity], extraColumns: extra } = chunked);
-        chunkedFiles[entity] = chunked.file;
+      if (plan) {
+        ({ counts: counts[entity], parts: clean[entity] } = await anonymizeInChunks(deps, plan, { runId: state.runId, tools: toolsSpec, quarantine }));
+        extra = plan.extraColumns;
       } else {
         const whole = cleanKey(state.runId, entity);
         clean[entity] = [whole];
@@ -64,7 +69,7 @@ export const anonymize: Step = async (deps, state) => {
       if (extra.length) extraColumns[entity] = extra;
     }
     source = input.report();
-    for (const [entity, file] of Object.entries(chunkedFiles)) source.files[entity as Entity] = [{ file, lineOffset: 0 }];
+    for (const plan of Object.values(planned)) source.files[plan.entity] = [{ file: plan.file, lineOffset: 0 }];
   } finally {
     await quarantine.close();
   }

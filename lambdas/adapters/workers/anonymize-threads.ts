@@ -3,6 +3,16 @@
 import type { ChunkRunner } from '../../steps/chunk-runner.js';
 import { createThreadChunkRunner, workerEntryBeside } from './thread-chunk-runner.js';
 
+/**
+ * What a chunk holds alive is small (a read buffer, the pseudonym memo, its quarantine lines); the
+ * limit makes each thread collect its garbage instead of growing to V8's default of gigabytes.
+ */
+const HEAP_MB = 160;
+
 /** `workers` threads at most. @default os.availableParallelism() */
 export const anonymizeThreads = (workers?: number): ChunkRunner =>
-  createThreadChunkRunner({ workerEntry: workerEntryBeside(import.meta.url, 'anonymize-worker'), ...(workers === undefined ? {} : { workers }) });
+  createThreadChunkRunner({
+    workerEntry: workerEntryBeside(import.meta.url, 'anonymize-worker'),
+    resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
+    ...(workers === undefined ? {} : { workers }),
+  });

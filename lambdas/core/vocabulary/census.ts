@@ -43,7 +43,8 @@ export interface VocabularyCensus {
   /** A provider's specialty, before any visit (providers' unlisted specialties are counted through visits). */
   addProvider(providerId: string, specialty: string | undefined): void;
   addVisit(visit: VisitFields): void;
-  merge(other: VocabularyCensus): void;
+  /** Adds the counts of another census of the same batch (a chunk's, possibly from another thread). */
+  merge(other: Pick<VocabularyCensus, 'state'>): void;
   /** Per field, the unlisted values that reached k patients (for reports and tests; never published). */
   kept(): Record<FreeTextField, string[]>;
   /** The census's decisions as plain data (for a worker thread): per field, kept values by match key. */

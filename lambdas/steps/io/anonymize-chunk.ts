@@ -52,13 +52,16 @@ export async function anonymizeChunk(stores: ChunkStores, input: AnonymizeChunkI
   const { entity, key, file, chunk } = input;
   const plan: CsvChunkPlan = { kind: 'chunks', size: chunk.end, rows: chunk.rows, chunks: [chunk], header: input.plan.header, recordDelimiter: input.plan.recordDelimiter };
   const source = await readCsvChunk(stores.landing, key, plan, chunk);
+  async function* batches(): AsyncGenerator<InputRecord[]> {
+    for await (const group of source.batches) yield group.map((r) => inputOf(r, { file, line: r.line, sourceLine: r.line }, asRow));
+  }
   async function* records(): AsyncGenerator<InputRecord> {
-    for await (const r of source.records) yield inputOf(r, { file, line: r.line, sourceLine: r.line }, (values) => ({ ok: true, values }));
+    for await (const group of batches()) yield* group;
   }
   const quarantine = csvLines(QUARANTINE_COLUMNS);
   const counts = await anonymizeRecords({
     entity,
-    input: { records: records(), extraColumns: () => [] },
+    input: { records: records(), batches: batches(), extraColumns: () => [] },
     clean: stores.clean,
     cleanKey: input.partKey,
     tools: anonymizeTools(input.tools),
@@ -68,6 +71,8 @@ export async function anonymizeChunk(stores: ChunkStores, input: AnonymizeChunkI
   });
   return { counts, quarantine: quarantine.text() };
 }
+
+const asRow = (values: Record<string, string>) => ({ ok: true as const, values });
 
 /** The job a worker serves: it opens its stores from the specs the step forwards. */
 export const ANONYMIZE_CHUNK_JOB = 'anonymize-chunk';

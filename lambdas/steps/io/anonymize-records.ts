@@ -37,7 +37,8 @@ export async function anonymizeRecords(job: RecordsJob): Promise<EntityCounts> {
   };
   progress.start(`anonymize ${entity}`);
   try {
-    for await (const record of input.records) {
+    for await (const group of input.batches ?? singly(input.records)) {
+      for (const record of group) {
       counts.read++;
       if (record.kind === 'refused') {
         if (record.excluded) excluded++;
@@ -52,12 +53,17 @@ export async function anonymizeRecords(job: RecordsJob): Promise<EntityCounts> {
         }
       }
       if (counts.read % PROGRESS_EVERY === 0) progress.advance(`anonymize ${entity}`, counts.read);
+      }
     }
   } finally {
     await out.close();
   }
   progress.done(`anonymize ${entity}`, `${counts.clean} clean, ${counts.quarantined} quarantined${excluded ? `, ${excluded} of them excluded by rule` : ''}`);
   return excluded ? { ...counts, excluded } : counts;
+}
+
+async function* singly<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const item of items) yield [item];
 }
 
 const joinReasons = (issues: RowIssue[]): string => issues.map((i) => i.reason).join('; ');
