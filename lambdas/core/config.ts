@@ -37,6 +37,11 @@ export interface PipelineConfig {
   maxRejectedShare: number;
   /** Partitions older than this many years are detached by the retention command. */
   retentionYears: number;
+  /**
+   * Rows per record-aligned chunk of a contract CSV file in the anonymize step; each chunk is one clean
+   * part file, and the load step copies one part per call. @default 250000
+   */
+  rowsPerChunk?: number;
 }
 
 // Privacy defaults, justified in PRIVACY.md ("Defaults"):

@@ -1,15 +1,17 @@
 // Step 2: stream every raw row through validation and anonymisation. Clean rows go to the clean store;
 // rejected rows go, raw and with their file, line, field and reason, to the quarantine store. The
-// batch's format (contract v1 CSV, mapped CSV, FHIR Bulk Data) is chosen by io/batch-input.ts.
-import type { AnonymizeTools } from '../core/anonymize/anonymize-row.js';
-import { openKeyRing } from '../core/anonymize/key-ring.js';
+// batch's format (contract v1 CSV, mapped CSV, FHIR Bulk Data) is chosen by io/batch-input.ts. The
+// contract's files (the format at scale) are anonymised in record-aligned chunks, in parallel where the
+// deps give a chunk runner, one clean part per chunk (io/anonymize-in-chunks.ts); the other formats
+// are read whole, one part per entity.
 import { QUARANTINE_COLUMNS } from '../core/contract/clean-contract.js';
 import { PipelineError } from '../core/errors.js';
-import { createRowNoise } from '../core/privacy/row-noise.js';
 import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
 import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type SourceReport, type Step, type StepDeps } from './run-state.js';
 import { openBatchInput } from './io/batch-input.js';
-import { openCsvSink } from './io/csv-sink.js';
+import { anonymizeInChunks, countVocabularyInChunks, planContractFile, type PlannedFile } from './io/anonymize-in-chunks.js';
+import { anonymizeTools, type ToolsSpec } from './io/anonymize-tools.js';
+import { openFastCsvSink } from './io/fast-csv-sink.js';
 import { anonymizeRecords } from './io/anonymize-records.js';
 import { countVocabulary } from './io/vocabulary-census.js';
 import { cleanKey, quarantineKey } from './io/keys.js';
@@ -21,27 +23,30 @@ export const anonymize: Step = async (deps, state) => {
   // The batch's own date, when its manifest gives one, outranks the date the run was started with.
   state = { ...state, asOf: manifest.asOf ?? state.asOf };
 
-  const keys = openKeyRing(deps.keys.keyChain ? await deps.keys.keyChain() : [await deps.keys.pseudonymKey()]);
+  const keyChain = deps.keys.keyChain ? await deps.keys.keyChain() : [await deps.keys.pseudonymKey()];
   // First pass: which free-text values outside the vocabularies enough patients share to be stored.
   // It reads the batch through its format like the second pass does (its stray lines are the second
-  // pass's to quarantine).
+  // pass's to quarantine); the contract's files are planned into chunks first, and their visits counted
+  // chunk by chunk.
   const censusInput = await openBatchInput(deps.landing, state, manifest, async () => {});
-  const census = await countVocabulary(async (entity) => censusInput.entity(entity).records, {
-    vocabularies: DEFAULT_VOCABULARIES,
-    k: deps.config.privacy.k,
-  });
-  const tools: AnonymizeTools = {
-    pseudonym: keys.pseudonym,
-    costWithPrivacy: createRowNoise(keys.rowNoiseKey, deps.config.privacy),
-    asOf: state.asOf,
-    vocabulary: census.resolver(),
-  };
+  const planned: Partial<Record<Entity, PlannedFile>> = {};
+  for (const entity of ENTITIES) {
+    const key = censusInput.contractFiles?.[entity];
+    const plan = key === undefined ? undefined : await planContractFile(deps, entity, key);
+    if (plan) planned[entity] = plan;
+  }
+  const censusOptions = { vocabularies: DEFAULT_VOCABULARIES, k: deps.config.privacy.k };
+  const census = planned.visits
+    ? await countVocabularyInChunks(deps, censusInput.entity('providers').records, planned.visits, censusOptions)
+    : await countVocabulary(async (entity) => censusInput.entity(entity).records, censusOptions);
+  const toolsSpec: ToolsSpec = { keyChain: [...keyChain], privacy: deps.config.privacy, asOf: state.asOf, kept: census.keptValues() };
+  const tools = anonymizeTools(toolsSpec);
   // The notice goes first, so a quarantine file never exists without it, even after a failed run.
   await deps.quarantine.put(quarantineNoticeKey(state.runId), quarantineNotice(state.runId), 'text/plain');
-  const quarantine = openCsvSink(deps.quarantine, quarantineKey(state.runId), QUARANTINE_COLUMNS);
+  const quarantine = openFastCsvSink(deps.quarantine, quarantineKey(state.runId), QUARANTINE_COLUMNS);
   const counts = {} as Record<Entity, EntityCounts>;
   const extraColumns: AnonymizeOutput['extraColumns'] = {};
-  const clean = {} as Record<Entity, string>;
+  const clean = {} as Record<Entity, string[]>;
   let source: SourceReport;
   try {
     // Lines that belong to no entity (a FHIR Condition that is not JSON) are quarantined as they come.
@@ -49,13 +54,22 @@ export const anonymize: Step = async (deps, state) => {
       quarantine.write({ run_id: state.runId, file: stray.origin.file, line: stray.origin.line, entity: stray.kind, field: '', reason: stray.reason, raw: stray.raw }),
     );
     for (const entity of ENTITIES) {
-      clean[entity] = cleanKey(state.runId, entity);
-      const entityInput = input.entity(entity);
-      counts[entity] = await anonymizeRecords({ entity, input: entityInput, clean: deps.clean, cleanKey: clean[entity], tools, quarantine, runId: state.runId, progress: deps.progress });
-      const extra = entityInput.extraColumns();
+      const plan = planned[entity];
+      let extra: string[];
+      if (plan) {
+        ({ counts: counts[entity], parts: clean[entity] } = await anonymizeInChunks(deps, plan, { runId: state.runId, tools: toolsSpec, quarantine }));
+        extra = plan.extraColumns;
+      } else {
+        const whole = cleanKey(state.runId, entity);
+        clean[entity] = [whole];
+        const entityInput = input.entity(entity);
+        counts[entity] = await anonymizeRecords({ entity, input: entityInput, clean: deps.clean, cleanKey: whole, tools, quarantine, runId: state.runId, progress: deps.progress });
+        extra = entityInput.extraColumns();
+      }
       if (extra.length) extraColumns[entity] = extra;
     }
     source = input.report();
+    for (const plan of Object.values(planned)) source.files[plan.entity] = [{ file: plan.file, lineOffset: 0 }];
   } finally {
     await quarantine.close();
   }

@@ -1,5 +1,6 @@
 // Step 3: the clean files into the staging tables with COPY, in one transaction per batch: either the
-// whole batch is staged or none of it. Staging is shared by runs that overlap, so a load replaces only
+// whole batch is staged or none of it. Each clean part (one per chunk of the input) is its own copy
+// call, so no single database call handles more than one part (the Data API's 45 s per call). Staging is shared by runs that overlap, so a load replaces only
 // its own run's rows (tagged with the run id from the run context) and never touches another run's.
 import { CLEAN_COLUMNS, STAGING_TABLES } from '../core/contract/clean-contract.js';
 import { PipelineError } from '../core/errors.js';
@@ -20,12 +21,13 @@ export const load: Step = async (deps, state) => {
       const table = STAGING_TABLES[entity];
       deps.progress.start(`load ${entity}`);
       await tx.query(`delete from ${table} where run_id = $1`, [state.runId]);
-      staged[entity] = await tx.copyCsv(table, CLEAN_COLUMNS[entity], { store: deps.clean, key: anonymized.clean[entity] });
+      staged[entity] = 0;
+      for (const key of anonymized.clean[entity]) staged[entity] += await tx.copyCsv(table, CLEAN_COLUMNS[entity], { store: deps.clean, key });
       if (staged[entity] !== anonymized.counts[entity].clean) {
         throw new PipelineError(
           'DB_FAILED',
-          `load ${entity}: staged ${staged[entity]} rows but the clean file has ${anonymized.counts[entity].clean}`,
-          'the clean file changed after anonymize; run the batch again',
+          `load ${entity}: staged ${staged[entity]} rows but the clean files have ${anonymized.counts[entity].clean}`,
+          'the clean files changed after anonymize; run the batch again',
         );
       }
       deps.progress.done(`load ${entity}`, `${staged[entity]} rows`);
@@ -35,7 +37,7 @@ export const load: Step = async (deps, state) => {
     // Audited last: an audit entry holds the chain's lock until commit (005_audit_chain.sql), so
     // writing it before the copies would make every audited read wait for the whole load.
     for (const entity of ENTITIES) {
-      await audit(tx, 'LOAD', STAGING_TABLES[entity], staged[entity], { file: anonymized.clean[entity] });
+      await audit(tx, 'LOAD', STAGING_TABLES[entity], staged[entity], { files: anonymized.clean[entity] });
     }
   });
   const loaded: LoadOutput = { staged, ms: deps.now() - started };

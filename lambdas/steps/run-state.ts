@@ -5,6 +5,8 @@ import type { PipelineConfig } from '../core/config.js';
 import type { BitSource } from '../core/privacy/randomness.js';
 import type { DashboardAssets } from '../core/dashboard/render-dashboard.js';
 import type { InputFormat } from '../core/formats/input-format.js';
+import type { ChunkRunner } from './chunk-runner.js';
+import type { ChunkStoreSpecs } from './io/anonymize-chunk.js';
 
 export type Entity = 'patients' | 'providers' | 'visits';
 export const ENTITIES: readonly Entity[] = ['providers', 'patients', 'visits'];
@@ -67,8 +69,8 @@ export interface GenerateOutput {
 }
 
 export interface AnonymizeOutput {
-  /** Keys in the clean store. */
-  clean: Record<Entity, string>;
+  /** Keys in the clean store: per entity, its part files in order, each a headed CSV (one per chunk). */
+  clean: Record<Entity, string[]>;
   /** Key in the quarantine store (raw rows with file, line and reason). */
   quarantine: string;
   counts: Record<Entity, EntityCounts>;
@@ -130,6 +132,11 @@ export interface StepDeps {
   config: PipelineConfig;
   /** The dashboard's bundled chart library; without it privatize publishes the snapshot only. */
   dashboardAssets?: () => DashboardAssets;
+  /**
+   * Runs the anonymize step's chunks in parallel (worker threads offline), with what a worker opens the
+   * landing and clean stores from. Absent: the chunks run one after another in this thread.
+   */
+  chunks?: { runner: ChunkRunner; stores: ChunkStoreSpecs };
   progress: Progress;
   logger: Logger;
   /** Milliseconds, for step timings only (never for data). */

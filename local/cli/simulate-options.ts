@@ -21,6 +21,10 @@ export interface SimulateOptions {
   format?: InputFormat;
   /** With --input: a mapping file for the csv format (docs/INPUT-FORMATS.md). */
   mapping?: string;
+  /** Worker threads anonymizing chunks (1: in this thread). @default os.availableParallelism() */
+  workers?: number;
+  /** Rows per chunk of a contract CSV file (one clean part each). @default 250000 */
+  rowsPerChunk?: number;
 }
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
@@ -38,6 +42,8 @@ export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
   --database-url URL  a PostgreSQL server (also DATABASE_URL); default: embedded PGlite in --dir
   --engine ENGINE     direct (default): local folders and SQL; data-api: the cloud path, the steps on
                       the S3, RDS Data API and Secrets Manager adapters, served by local doubles
+  --workers N         worker threads anonymizing the CSV files' chunks (default: one per core; 1: none)
+  --rows-per-chunk N  rows per record-aligned chunk of a CSV file, one clean part each (default 250000)
   --dir DIR           where the local buckets, embedded database and key file live (default .warehouse)
   --fresh             delete the embedded database and local buckets first (keeps the key file)
   --json              print one JSON summary object as the last line, no progress`;
@@ -61,6 +67,7 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
         fresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
         engine: { type: 'string' },
         format: { type: 'string' }, mapping: { type: 'string' },
+        workers: { type: 'string' }, 'rows-per-chunk': { type: 'string' },
       },
       strict: true,
     }));
@@ -93,5 +100,7 @@ export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv): Simul
     engine,
     ...(format !== undefined && { format }),
     ...(values.mapping !== undefined && { mapping: values.mapping }),
+    ...(values.workers !== undefined && { workers: positiveInt('workers', values.workers, 1) }),
+    ...(values['rows-per-chunk'] !== undefined && { rowsPerChunk: positiveInt('rows-per-chunk', values['rows-per-chunk'], 1) }),
   };
 }

@@ -2,8 +2,10 @@
 // folder (or a real server when given a URL), a key file for pseudonyms, crypto randomness. With the
 // data-api engine the same folders and database sit behind the cloud doubles and the steps use the
 // cloud adapters (S3, the RDS Data API, Secrets Manager), as they do in Lambda (local-cloud.ts).
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { FsBlobStore } from '../../lambdas/adapters/local/fs-blob-store.js';
+import { anonymizeThreads } from '../../lambdas/adapters/workers/anonymize-threads.js';
 import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
 import { KeyFileProvider } from '../../lambdas/adapters/local/key-file.js';
 import { connectPostgres } from '../../lambdas/adapters/pg/pg-warehouse.js';
@@ -33,6 +35,11 @@ export interface LocalOptions {
   logger: Logger;
   /** PSEUDONYM_KEY from the environment, when set. */
   pseudonymKey?: string;
+  /**
+   * Worker threads for the anonymize step's chunks (direct engine); 1 runs them in this thread.
+   * @default os.availableParallelism()
+   */
+  workers?: number;
   /** 'direct': the local adapters. 'data-api': the cloud adapters on the cloud doubles. @default 'direct' */
   engine?: Engine;
   /** With the data-api engine: serve the doubles over HTTP (off when a test routes the SDK clients itself). @default true */
@@ -95,18 +102,24 @@ export function buildLocalDeps(o: LocalOptions): LocalDeps {
       pathOf: cloud.pathOf,
     };
   }
+  const landing = new FsBlobStore(o.landingDir ?? paths.landing);
+  const clean = new FsBlobStore(paths.clean);
+  const workers = o.workers ?? availableParallelism();
+  const runner = workers > 1 ? anonymizeThreads(workers) : undefined;
   let opened: Promise<Warehouse> | undefined;
   const warehouse = () =>
     (opened ??= o.databaseUrl ? connectPostgres(o.databaseUrl) : seedFromTemplate(paths.pglite).then(() => openPglite(paths.pglite)));
   return {
     ...common,
-    landing: new FsBlobStore(o.landingDir ?? paths.landing),
-    clean: new FsBlobStore(paths.clean),
+    landing,
+    clean,
+    ...(runner ? { chunks: { runner, stores: { landing: landing.root, clean: clean.root } } } : {}),
     quarantine: new FsBlobStore(paths.quarantine),
     published: new FsBlobStore(paths.published),
     warehouse,
     keys,
     async close() {
+      await runner?.close();
       if (opened) await (await opened).close();
     },
     describeWarehouse: () => database,

@@ -26,3 +26,16 @@ describe('Function: parseSimulateArgs (--format, --mapping)', () => {
     expect(() => parseSimulateArgs(argv, {})).toThrow(expect.objectContaining({ code: 'BAD_CONFIG', message: expect.stringMatching(message), hint: expect.stringMatching(/usage: npm run simulate/) }));
   });
 });
+
+describe('Function: parseSimulateArgs (--workers, --rows-per-chunk)', () => {
+  it('plans the threads and the chunk size given, and leaves them to the defaults otherwise', () => {
+    expect(parseSimulateArgs(['--workers', '1', '--rows-per-chunk', '5000'], {})).toMatchObject({ workers: 1, rowsPerChunk: 5000 });
+    const plain = parseSimulateArgs([], {});
+    expect(plain).not.toHaveProperty('workers');
+    expect(plain).not.toHaveProperty('rowsPerChunk');
+  });
+
+  it.each([[['--workers', '0']], [['--rows-per-chunk', '2.5']]])('refuses %j', (argv) => {
+    expect(() => parseSimulateArgs(argv, {})).toThrow(/must be a positive whole number/);
+  });
+});

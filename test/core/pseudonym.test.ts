@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPseudonymiser } from '../../lambdas/core/anonymize/pseudonym.js';
+import { createPseudonymiser, rememberPseudonyms } from '../../lambdas/core/anonymize/pseudonym.js';
 
 const key = randomBytes(32);
 const pseudonym = createPseudonymiser(key);
@@ -34,5 +34,17 @@ describe('Function: createPseudonymiser', () => {
 
   it('refuses a short key', () => {
     expect(() => createPseudonymiser(new Uint8Array(16))).toThrow(/at least 32 bytes/);
+  });
+});
+
+describe('Function: rememberPseudonyms', () => {
+  it('computes a remembered domain once per value, other domains every time, and always gives the same answers', () => {
+    const calls: string[] = [];
+    const counted = (d: string, v: string) => (calls.push(`${d}:${v}`), pseudonym(d, v));
+    const remembered = rememberPseudonyms(counted, ['patient'], 2);
+    const asked = [['patient', 'P1'], ['patient', 'P1'], ['visit', 'V1'], ['visit', 'V1'], ['patient', 'P2'], ['patient', 'P1'], ['patient', 'P3'], ['patient', 'P1']] as const;
+    expect(asked.map(([d, v]) => remembered(d, v))).toEqual(asked.map(([d, v]) => pseudonym(d, v)));
+    // P3 fills the memory past its capacity of 2, so P1 is computed again after it.
+    expect(calls).toEqual(['patient:P1', 'visit:V1', 'visit:V1', 'patient:P2', 'patient:P3', 'patient:P1']);
   });
 });

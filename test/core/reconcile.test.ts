@@ -28,7 +28,7 @@ describe('summarise', () => {
   const counts = { read: 10, clean: 8, quarantined: 2 };
   const state = (foundVisits: number): RunState => ({
     runId: 'r', batchPrefix: '', asOf: '2025-12-31',
-    anonymized: { clean: { patients: '', providers: '', visits: '' }, quarantine: '', counts: { patients: counts, providers: counts, visits: counts }, extraColumns: {}, ms: 0 },
+    anonymized: { clean: { patients: [], providers: [], visits: [] }, quarantine: '', counts: { patients: counts, providers: counts, visits: counts }, extraColumns: {}, ms: 0 },
     transformed: {
       tables: {}, partitions: [], dataTests: [], ms: 0,
       quarantined: { patients: 1, providers: 1, visits: 1 },

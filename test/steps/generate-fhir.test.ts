@@ -23,8 +23,10 @@ async function generateAndAnonymize(format: 'csv' | 'fhir'): Promise<{ workDir: 
   return { workDir, state: await anonymize(deps, await generate(deps, input)) };
 }
 
-const clean = async (workDir: string, state: RunState, entity: 'patients' | 'providers' | 'visits') =>
-  parse(await readFile(join(workDir, 'clean', state.anonymized!.clean[entity]), 'utf8'), { columns: true }) as Record<string, string>[];
+const clean = async (workDir: string, state: RunState, entity: 'patients' | 'providers' | 'visits') => {
+  const parts = await Promise.all(state.anonymized!.clean[entity].map((key) => readFile(join(workDir, 'clean', key), 'utf8')));
+  return parts.flatMap((text) => parse(text, { columns: true }) as Record<string, string>[]);
+};
 
 describe('Step: generate (format fhir)', () => {
   let csv: { workDir: string; state: RunState };

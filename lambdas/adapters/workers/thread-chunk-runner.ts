@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { chunkFailure, chunkName, type ChunkJob, type ChunkRunner } from '../../steps/chunk-runner.js';
 import { receivedError, type AnswerMessage, type TaskMessage } from './worker-protocol.js';
 
@@ -19,6 +19,12 @@ export interface ThreadRunnerOptions {
   workerEntry: URL;
   /** Threads at most. @default os.availableParallelism() */
   workers?: number;
+  /**
+   * Each thread's heap limits. V8 lets a heap grow far past what it holds alive before it collects,
+   * and every thread has its own heap: a limit keeps the process's peak memory near what is used.
+   * @default Node's defaults
+   */
+  resourceLimits?: ResourceLimits;
 }
 
 /** A worker thread and whoever waits on it now: its task's answer, or its death. */
@@ -35,7 +41,7 @@ export function createThreadChunkRunner(options: ThreadRunnerOptions): ChunkRunn
   let previous: Promise<unknown> = Promise.resolve();
 
   const spawn = (): Thread => {
-    const thread: Thread = { worker: startWorker(options.workerEntry) };
+    const thread: Thread = { worker: startWorker(options.workerEntry, options.resourceLimits) };
     thread.worker.on('message', (answer: AnswerMessage) => thread.onAnswer?.(answer));
     thread.worker.on('error', (e) => thread.onDeath?.(e));
     thread.worker.on('exit', (code) => {
@@ -130,7 +136,7 @@ export function workerEntryBeside(moduleUrl: string, name: string): URL {
 const TS_BOOTSTRAP = `const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); });`;
 
-function startWorker(entry: URL): Worker {
-  if (!/\.[mc]?ts$/.test(entry.pathname)) return new Worker(entry);
-  return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { tsx: import.meta.resolve('tsx/esm/api'), entry: entry.href } });
+function startWorker(entry: URL, resourceLimits: ResourceLimits = {}): Worker {
+  if (!/\.[mc]?ts$/.test(entry.pathname)) return new Worker(entry, { resourceLimits });
+  return new Worker(TS_BOOTSTRAP, { eval: true, resourceLimits, workerData: { tsx: import.meta.resolve('tsx/esm/api'), entry: entry.href } });
 }

@@ -6,7 +6,8 @@ import type { CleanRow } from '../contract/clean-contract.js';
 import type { FreeTextField } from '../vocabulary/vocabulary.js';
 import type { VocabularyResolver } from '../vocabulary/census.js';
 import { ageOn, birthYearOf, zip3 } from './generalise.js';
-import { patientRow, providerRow, visitRow } from './row-schemas.js';
+import { rowParser } from './row-parser.js';
+import { patientFields, patientRow, providerFields, providerRow, visitFields, visitRow } from './row-schemas.js';
 
 export interface RowIssue {
   field: string;
@@ -26,6 +27,10 @@ export interface AnonymizeTools {
   vocabulary: VocabularyResolver;
 }
 
+const parsePatient = rowParser(patientFields, patientRow);
+const parseProvider = rowParser(providerFields, providerRow);
+const parseVisit = rowParser(visitFields, visitRow);
+
 const OLDEST_AGE = 125;
 const EARLIEST_VISIT = '1900-01-01';
 
@@ -34,7 +39,7 @@ function issuesOf(error: z.ZodError): RowIssue[] {
 }
 
 export function anonymizePatient(raw: Record<string, string>, line: number, t: AnonymizeTools): RowOutcome<'patients'> {
-  const parsed = patientRow.safeParse(raw);
+  const parsed = parsePatient(raw);
   if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
   const p = parsed.data;
   const age = ageOn(p.date_of_birth, t.asOf);
@@ -55,7 +60,7 @@ export function anonymizePatient(raw: Record<string, string>, line: number, t: A
 }
 
 export function anonymizeProvider(raw: Record<string, string>, line: number, t: AnonymizeTools): RowOutcome<'providers'> {
-  const parsed = providerRow.safeParse(raw);
+  const parsed = parseProvider(raw);
   if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
   const p = parsed.data;
   const specialty = t.vocabulary.resolve('specialty', p.specialty);
@@ -76,7 +81,7 @@ function resolveFreeText<F extends FreeTextField>(fields: Record<F, string>, t: 
 }
 
 export function anonymizeVisit(raw: Record<string, string>, line: number, t: AnonymizeTools): RowOutcome<'visits'> {
-  const parsed = visitRow.safeParse(raw);
+  const parsed = parseVisit(raw);
   if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
   const v = parsed.data;
   if (v.visit_date > t.asOf) return reject('visit_date', `visit_date ${v.visit_date} is after the batch date ${t.asOf}`);

@@ -1,6 +1,7 @@
 // Keyed pseudonyms: HMAC-SHA-256 under a secret key, domain-separated so a patient id and a visit id
 // with the same text never share a pseudonym. Without the key, a dictionary of names recovers nothing.
 // The key is prepared once (see privacy/hmac-sha256.ts): about 3x faster per row than createHmac.
+import { boundedMemo, DEFAULT_MEMO_CAPACITY } from '../bounded-memo.js';
 import { prepareHmacSha256 } from '../privacy/hmac-sha256.js';
 
 /** 128 bits of the HMAC as hex: collision-free in practice at any warehouse size. */
@@ -28,4 +29,16 @@ export function createPseudonymiser(key: Uint8Array): Pseudonymiser {
 export function chainPseudonymisers(first: Pseudonymiser, rekeys: readonly Pseudonymiser[]): Pseudonymiser {
   if (rekeys.length === 0) return first;
   return (domain, value) => rekeys.reduce((p, rekey) => rekey(domain, p), first(domain, value));
+}
+
+/**
+ * Pseudonyms of the domains given, remembered (core/bounded-memo.ts): a batch names each patient once
+ * in its patients file and again on every visit, and an HMAC chain costs a few µs each time.
+ */
+export function rememberPseudonyms(pseudonym: Pseudonymiser, domains: readonly string[], capacity = DEFAULT_MEMO_CAPACITY): Pseudonymiser {
+  const memory = new Map(domains.map((d) => [d, boundedMemo((value) => pseudonym(d, value), capacity)]));
+  return (domain, value) => {
+    const remembered = memory.get(domain);
+    return remembered ? remembered(value) : pseudonym(domain, value);
+  };
 }

@@ -28,6 +28,9 @@ export interface CensusOptions {
   maxTracked?: number;
 }
 
+/** Per field, the unlisted values k patients share: match key -> the value as stored. */
+export type KeptValues = Record<FreeTextField, Record<string, string>>;
+
 export interface VisitFields {
   patientId: string;
   providerId: string;
@@ -40,9 +43,12 @@ export interface VocabularyCensus {
   /** A provider's specialty, before any visit (providers' unlisted specialties are counted through visits). */
   addProvider(providerId: string, specialty: string | undefined): void;
   addVisit(visit: VisitFields): void;
-  merge(other: VocabularyCensus): void;
+  /** Adds the counts of another census of the same batch (a chunk's, possibly from another thread). */
+  merge(other: Pick<VocabularyCensus, 'state'>): void;
   /** Per field, the unlisted values that reached k patients (for reports and tests; never published). */
   kept(): Record<FreeTextField, string[]>;
+  /** The census's decisions as plain data (for a worker thread): per field, kept values by match key. */
+  keptValues(): KeptValues;
   resolver(): VocabularyResolver;
   /** @internal the tracked state, for merge */
   readonly state: Map<FreeTextField, Map<string, Tracked>>;
@@ -117,23 +123,33 @@ export function createVocabularyCensus(o: CensusOptions): VocabularyCensus {
       for (const [field, values] of state) out[field] = [...values.values()].filter((t) => t.patients === null).map((t) => t.display).sort();
       return out;
     },
+    keptValues() {
+      const out = {} as KeptValues;
+      for (const [field, values] of state) out[field] = Object.fromEntries([...values].filter(([, t]) => t.patients === null).map(([key, t]) => [key, t.display]));
+      return out;
+    },
     resolver() {
-      return {
-        resolve(field, raw) {
-          const vocabulary = o.vocabularies[field];
-          const term = vocabulary.match(raw);
-          if (term !== undefined) return { ok: true, value: term };
-          const key = matchKey(raw);
-          if (key === matchKey(OTHER)) return { ok: true, value: OTHER };
-          if (vocabulary.policy === 'quarantine') {
-            return { ok: false, reason: `${field} ${JSON.stringify(collapse(raw))} is not in the ${field} vocabulary (its policy is quarantine)` };
-          }
-          if (vocabulary.policy === 'pool') return { ok: true, value: OTHER };
-          const t = state.get(field)!.get(key);
-          return { ok: true, value: t && t.patients === null ? t.display : OTHER };
-        },
-      };
+      return vocabularyResolver(o.vocabularies, census.keptValues());
     },
   };
   return census;
+}
+
+/** What each free-text value is stored as, given the census's decisions (census.keptValues()). */
+export function vocabularyResolver(vocabularies: Readonly<Record<FreeTextField, Vocabulary>>, kept: KeptValues): VocabularyResolver {
+  const otherKey = matchKey(OTHER);
+  return {
+    resolve(field, raw) {
+      const vocabulary = vocabularies[field];
+      const term = vocabulary.match(raw);
+      if (term !== undefined) return { ok: true, value: term };
+      const key = matchKey(raw);
+      if (key === otherKey) return { ok: true, value: OTHER };
+      if (vocabulary.policy === 'quarantine') {
+        return { ok: false, reason: `${field} ${JSON.stringify(collapse(raw))} is not in the ${field} vocabulary (its policy is quarantine)` };
+      }
+      if (vocabulary.policy === 'pool') return { ok: true, value: OTHER };
+      return { ok: true, value: Object.hasOwn(kept[field], key) ? kept[field][key]! : OTHER };
+    },
+  };
 }

@@ -7,6 +7,7 @@
 // 'quarantine' (the row is rejected with a reason). A term may be stored but not listed in every release
 // ("listed": false, the ICD-10-CM chapters): it is then published only through partition selection.
 import { z } from 'zod';
+import { boundedMemo } from '../bounded-memo.js';
 import { PipelineError } from '../errors.js';
 import diagnosis from './data/diagnosis.json' with { type: 'json' };
 import procedure from './data/procedure.json' with { type: 'json' };
@@ -55,9 +56,11 @@ export interface Vocabulary {
   match(raw: string): string | undefined;
 }
 
-/** The form values are compared in: case-folded, accents kept, every run of punctuation or space one space. */
-export const matchKey = (raw: string): string =>
-  raw.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+/**
+ * The form values are compared in: case-folded, accents kept, every run of punctuation or space one
+ * space. Remembered: a batch's free text repeats a few hundred values, and NFKC costs microseconds.
+ */
+export const matchKey = boundedMemo((raw: string): string => raw.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim(), 10_000);
 
 const ICD10_CODE = /^([A-Z][0-9][0-9A-Z])\.?[0-9A-Z]{0,4}$/;
 
@@ -100,7 +103,7 @@ export function compileVocabulary(data: unknown, where: string): Vocabulary {
     terms: file.terms.map((t) => t.name),
     listed: file.terms.filter((t) => t.listed !== false).map((t) => t.name),
     policy: file.outOfVocabulary,
-    match: (raw) => byKey.get(matchKey(raw)) ?? matchCode(raw),
+    match: boundedMemo((raw) => byKey.get(matchKey(raw)) ?? matchCode(raw), 10_000),
   };
 }
 

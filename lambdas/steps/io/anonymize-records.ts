@@ -5,7 +5,8 @@ import { anonymizers, type AnonymizeTools, type RowIssue } from '../../core/anon
 import { CLEAN_COLUMNS } from '../../core/contract/clean-contract.js';
 import type { BlobStore, Progress } from '../../ports.js';
 import type { Entity, EntityCounts } from '../run-state.js';
-import { openCsvSink, type CsvSink } from './csv-sink.js';
+import type { CsvSink } from './csv-sink.js';
+import { openFastCsvSink } from './fast-csv-sink.js';
 import type { EntityInput, RecordOrigin } from './input-record.js';
 
 const PROGRESS_EVERY = 25_000;
@@ -25,7 +26,7 @@ export interface RecordsJob {
 
 export async function anonymizeRecords(job: RecordsJob): Promise<EntityCounts> {
   const { entity, input, tools, quarantine, runId, progress } = job;
-  const out = openCsvSink(job.clean, job.cleanKey, CLEAN_COLUMNS[entity]);
+  const out = openFastCsvSink(job.clean, job.cleanKey, CLEAN_COLUMNS[entity]);
   const counts: EntityCounts = { read: 0, clean: 0, quarantined: 0 };
   let excluded = 0;
   const anonymizeRow = anonymizers[entity];
@@ -36,7 +37,8 @@ export async function anonymizeRecords(job: RecordsJob): Promise<EntityCounts> {
   };
   progress.start(`anonymize ${entity}`);
   try {
-    for await (const record of input.records) {
+    for await (const group of input.batches ?? singly(input.records)) {
+      for (const record of group) {
       counts.read++;
       if (record.kind === 'refused') {
         if (record.excluded) excluded++;
@@ -51,12 +53,17 @@ export async function anonymizeRecords(job: RecordsJob): Promise<EntityCounts> {
         }
       }
       if (counts.read % PROGRESS_EVERY === 0) progress.advance(`anonymize ${entity}`, counts.read);
+      }
     }
   } finally {
     await out.close();
   }
   progress.done(`anonymize ${entity}`, `${counts.clean} clean, ${counts.quarantined} quarantined${excluded ? `, ${excluded} of them excluded by rule` : ''}`);
   return excluded ? { ...counts, excluded } : counts;
+}
+
+async function* singly<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const item of items) yield [item];
 }
 
 const joinReasons = (issues: RowIssue[]): string => issues.map((i) => i.reason).join('; ');

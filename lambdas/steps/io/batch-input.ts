@@ -21,6 +21,8 @@ import { readText } from './read-text.js';
 export interface BatchInput {
   format: InputFormat;
   entity(entity: Entity): EntityInput;
+  /** The reference's three files (contract v1 CSV without a mapping): these can be read in chunks. */
+  contractFiles?: Record<Entity, string>;
   /** Complete once every entity's records have been read. */
   report(): SourceReport;
 }
@@ -38,7 +40,7 @@ export async function openBatchInput(store: BlobStore, state: RunState, manifest
   if (!mapping) {
     const keysOf = batchFileKeys(state.batchPrefix, manifest);
     await assertExist(store, ENTITIES.map((e) => [e, keysOf[e]]), 'a batch needs synthetic_patients.csv, synthetic_providers.csv and synthetic_visits.csv (or a manifest.json naming them, or a format and mapping for another export)');
-    return { format, report, entity: (e) => contractCsvInput(store, keysOf[e], e, (files[e] = [])) };
+    return { format, report, contractFiles: keysOf, entity: (e) => contractCsvInput(store, keysOf[e], e, (files[e] = [])) };
   }
   const keysOf = (e: Entity) => mappedFiles(mapping.entities[e]).map((name) => state.batchPrefix + name);
   await assertExist(store, ENTITIES.flatMap((e) => keysOf(e).map((k) => [e, k] as const)), 'the mapping names each entity\'s files; check the names against the batch folder');

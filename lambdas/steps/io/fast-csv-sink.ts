@@ -11,11 +11,22 @@ import type { CsvSink } from './csv-sink.js';
 /** Characters gathered before one write to the store. */
 const WRITE_EVERY = 1 << 16;
 
-export function openFastCsvSink(store: BlobStore, key: string, columns: readonly string[]): CsvSink {
+export interface FastCsvSink extends CsvSink {
+  /** Appends lines already formatted for these columns (see csvLines), '\n' after each. */
+  writeLines(lines: string): Promise<void>;
+}
+
+export function openFastCsvSink(store: BlobStore, key: string, columns: readonly string[]): FastCsvSink {
   const format = csvFormatter(columns);
   const text = openTextWriter(store, key, 'text/csv');
   let pending = format.header;
   let rows = 0;
+  const flush = async (): Promise<void> => {
+    if (pending.length < WRITE_EVERY) return;
+    const batch = pending;
+    pending = '';
+    await text.write(batch);
+  };
   return {
     get rows() {
       return rows;
@@ -24,10 +35,12 @@ export function openFastCsvSink(store: BlobStore, key: string, columns: readonly
       text.check();
       rows++;
       pending += format.line(row);
-      if (pending.length < WRITE_EVERY) return;
-      const batch = pending;
-      pending = '';
-      await text.write(batch);
+      await flush();
+    },
+    async writeLines(lines) {
+      text.check();
+      pending += lines;
+      await flush();
     },
     async close() {
       await text.end(pending);
@@ -67,5 +80,23 @@ function openTextWriter(store: BlobStore, key: string, contentType: string): Tex
       out.end(text);
       await stored;
     },
+  };
+}
+
+/** Rows formatted in memory, without a header, for a sink's writeLines elsewhere (another thread). */
+export function csvLines(columns: readonly string[]): CsvSink & { text(): string } {
+  const format = csvFormatter(columns);
+  let lines = '';
+  let rows = 0;
+  return {
+    get rows() {
+      return rows;
+    },
+    async write(row) {
+      rows++;
+      lines += format.line(row);
+    },
+    async close() {},
+    text: () => lines,
   };
 }

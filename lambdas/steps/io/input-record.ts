@@ -19,6 +19,8 @@ export type InputRecord =
 
 export interface EntityInput {
   records: AsyncIterable<InputRecord>;
+  /** The same records in the groups they were read in, when the reader has them (fewer awaits a row). Iterate one or the other. */
+  batches?: AsyncIterable<InputRecord[]>;
   /** Source columns no contract field reads (reported, ignored); complete once records are read. */
   extraColumns(): string[];
 }

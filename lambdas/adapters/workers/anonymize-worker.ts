@@ -1,0 +1,9 @@
+// Worker thread entry for the anonymize step's chunks (census and anonymisation): the stores are local
+// folders (FsBlobStore).
+import { anonymizeChunkJob } from '../../steps/io/anonymize-chunk.js';
+import { censusChunkJob } from '../../steps/io/census-chunk.js';
+import { FsBlobStore } from '../local/fs-blob-store.js';
+import { serveChunkJobs, type AnyChunkJob } from './serve-chunk-jobs.js';
+
+const openStore = (root: string) => new FsBlobStore(root);
+serveChunkJobs([anonymizeChunkJob(openStore) as AnyChunkJob, censusChunkJob(openStore) as AnyChunkJob]);

@@ -1,0 +1,109 @@
+// The contract's CSV files in record-aligned chunks (core/chunks/plan-chunks.ts): each file planned in
+// one pass, then the visits counted for the vocabulary census chunk by chunk (merged in order), then
+// every file anonymised chunk by chunk into one clean part per chunk, counts summed and quarantine lines
+// appended in chunk order. Chunks run on the step's chunk runner (worker threads offline) or one after
+// another in this thread; the parts and the quarantine are the same bytes either way, whatever the
+// chunk size (test/steps/anonymize-chunks.test.ts).
+import { DEFAULT_ROWS_PER_CHUNK, type CsvChunkPlan } from '../../core/chunks/plan-chunks.js';
+import { normaliseColumn } from '../../core/contract/input-contract.js';
+import { createVocabularyCensus, type CensusOptions, type VocabularyCensus } from '../../core/vocabulary/census.js';
+import type { BlobStore, Progress } from '../../ports.js';
+import { inThreadRunner, type ChunkJob } from '../chunk-runner.js';
+import type { Entity, EntityCounts, StepDeps } from '../run-state.js';
+import { ANONYMIZE_CHUNK_JOB, anonymizeChunk, type AnonymizeChunkInput } from './anonymize-chunk.js';
+import type { ToolsSpec } from './anonymize-tools.js';
+import { CENSUS_CHUNK_JOB, censusChunk, type CensusChunkInput } from './census-chunk.js';
+import { planCsvChunks } from './csv-chunks.js';
+import { checkedHeader } from './csv-inputs.js';
+import type { FastCsvSink } from './fast-csv-sink.js';
+import type { InputRecord } from './input-record.js';
+import { cleanPartKey } from './keys.js';
+import { describe } from './manifest.js';
+
+type Deps = Pick<StepDeps, 'landing' | 'clean' | 'chunks' | 'config'> & { progress: Progress };
+
+/** A contract file planned into chunks, its header checked. */
+export interface PlannedFile {
+  entity: Entity;
+  key: string;
+  /** The file as quarantine rows and the source report name it. */
+  file: string;
+  plan: CsvChunkPlan;
+  extraColumns: string[];
+}
+
+/** Undefined when the file cannot be split here (UTF-16): the caller reads it whole. */
+export async function planContractFile(deps: Deps, entity: Entity, key: string): Promise<PlannedFile | undefined> {
+  const plan = await planCsvChunks(deps.landing, key, { rowsPerChunk: deps.config.rowsPerChunk ?? DEFAULT_ROWS_PER_CHUNK });
+  if (plan.kind === 'whole') return undefined;
+  const file = describe(deps.landing, key);
+  return { entity, key, file, plan, extraColumns: checkedHeader(entity, plan.header.map(normaliseColumn), file) };
+}
+
+/** The census over the providers (read here: a small file) and the visits' chunks, merged in chunk order. */
+export async function countVocabularyInChunks(deps: Deps, providers: AsyncIterable<InputRecord>, visits: PlannedFile, o: CensusOptions): Promise<VocabularyCensus> {
+  const census = createVocabularyCensus(o);
+  const seen: [string, string | undefined][] = [];
+  for await (const r of providers) {
+    const id = r.kind === 'row' ? r.values['provider_id'] : undefined;
+    if (r.kind !== 'row' || id === undefined) continue;
+    census.addProvider(id, r.values['specialty']);
+    seen.push([id, r.values['specialty']]);
+  }
+  const inputs: CensusChunkInput[] = visits.plan.chunks.map((chunk) => ({ ...chunkOf(deps, visits), chunk, k: o.k, providers: seen }));
+  const outputs = await runChunks(deps, CENSUS_CHUNK_JOB, (stores, input: CensusChunkInput) => censusChunk(stores.landing, input), inputs);
+  for (const counted of outputs) census.merge(counted);
+  return census;
+}
+
+export interface ChunkedResult {
+  counts: EntityCounts;
+  parts: string[];
+}
+
+export async function anonymizeInChunks(deps: Deps, f: PlannedFile, run: { runId: string; tools: ToolsSpec; quarantine: FastCsvSink }): Promise<ChunkedResult> {
+  const inputs: AnonymizeChunkInput[] = f.plan.chunks.map((chunk) => ({
+    ...chunkOf(deps, f),
+    entity: f.entity,
+    chunk,
+    partKey: cleanPartKey(run.runId, f.entity, chunk.index),
+    runId: run.runId,
+    tools: run.tools,
+  }));
+  const label = `anonymize ${f.entity}`;
+  deps.progress.start(label, f.plan.rows);
+  const outputs = await runChunks(deps, ANONYMIZE_CHUNK_JOB, anonymizeChunk, inputs);
+  const counts: EntityCounts = { read: 0, clean: 0, quarantined: 0 };
+  for (const out of outputs) {
+    counts.read += out.counts.read;
+    counts.clean += out.counts.clean;
+    counts.quarantined += out.counts.quarantined;
+    if (out.counts.excluded) counts.excluded = (counts.excluded ?? 0) + out.counts.excluded;
+    if (out.quarantine) await run.quarantine.writeLines(out.quarantine);
+  }
+  deps.progress.done(label, `${counts.clean} clean, ${counts.quarantined} quarantined, ${outputs.length} part${outputs.length === 1 ? '' : 's'}`);
+  return { counts, parts: inputs.map((i) => i.partKey) };
+}
+
+/** What every chunk of a file carries: where the file is and how a reader starts inside it. */
+const chunkOf = (deps: Deps, f: PlannedFile) => ({
+  key: f.key,
+  file: f.file,
+  plan: { header: f.plan.header, recordDelimiter: f.plan.recordDelimiter },
+  ...(deps.chunks ? { stores: deps.chunks.stores } : {}),
+});
+
+/**
+ * Runs a job on every chunk: on the deps' runner (its threads know the job by name and open their own
+ * stores), or here with the step's stores. A file of one chunk is not worth a thread.
+ */
+function runChunks<I extends { file: string; chunk: { index: number; firstLine: number } }, O>(
+  deps: Deps,
+  name: string,
+  run: (stores: { landing: BlobStore; clean: BlobStore }, input: I) => Promise<O>,
+  inputs: I[],
+): Promise<O[]> {
+  const describeChunk = (input: I): string => `${input.file} from line ${input.chunk.firstLine} (chunk ${input.chunk.index})`;
+  if (deps.chunks && inputs.length > 1) return deps.chunks.runner.run({ name, run: () => Promise.reject(new Error(`${name} runs in a worker thread`)) } satisfies ChunkJob<I, O>, inputs, describeChunk);
+  return inThreadRunner.run({ name, run: (input) => run({ landing: deps.landing, clean: deps.clean }, input) }, inputs, describeChunk);
+}
