@@ -3,6 +3,7 @@
 // Wildcard findings are acknowledged only for resources this code granted on purpose (S3 key prefixes,
 // a function's own versions, X-Ray); a new wildcard elsewhere stays an error.
 import { Stack, Validations } from 'aws-cdk-lib';
+import type { Policy } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
@@ -107,8 +108,22 @@ export function acknowledgeFindings({ storage, warehouse, pipeline }: NagTargets
     acknowledgeFunction(fn);
     ack(pipeline.stateMachine.role, wildcardFinding(pipeline, `${fn.functionArn}:*`), REASONS.versions);
   }
+  acknowledgeDistributedMap(pipeline);
   ack(pipeline.stateMachine.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing and CloudWatch Logs vended delivery (logs:CreateLogDelivery and related) do not support resource-level permissions.');
   if (pipeline.trigger) {
     ack(pipeline.trigger.deadLetters, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the EventBridge target.');
   }
+}
+
+/** The policy CDK gives the state machine for the Distributed Map's child executions (when the map is in the definition). */
+function acknowledgeDistributedMap(pipeline: PipelineStack): void {
+  const policy = pipeline.stateMachine.node.tryFindChild('DistributedMapPolicy') as Policy | undefined;
+  if (!policy) return;
+  const reason = "A Distributed Map runs each chunk as a child execution whose name Step Functions chooses at run time; CDK scopes the grant to this state machine's own executions (<machine>:* and <machine>/*:*).";
+  const statements = (policy.document.toJSON() as { Statement: { Resource: unknown }[] }).Statement;
+  for (const resource of statements.flatMap((st) => [st.Resource].flat())) {
+    const finding = wildcardFinding(pipeline, resource as string);
+    if (finding.includes('*')) ack(policy, finding, reason);
+  }
+  ack(policy, 'HIPAA.Security-IAMNoInlinePolicy', 'CDK attaches the Distributed Map\'s execution permissions to the state machine role as an inline policy; it offers no way to supply it.');
 }

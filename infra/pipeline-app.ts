@@ -38,8 +38,8 @@ export interface PipelineAppProps {
   readonly acknowledgeNag?: boolean;
   /** Steps the state machine chains. @default all five */
   readonly steps?: readonly StepName[];
-  /** Distributed Map for large inputs. @default - off */
-  readonly largeInputs?: LargeInputsOptions;
+  /** The Distributed Map that fans a large batch's anonymize out over chunks; false leaves it out. @default {} (on) */
+  readonly largeInputs?: LargeInputsOptions | false;
   /** A CloudTrail trail with S3 data events on landing and quarantine; turn it off when an organisation trail already records them. @default true */
   readonly trail?: boolean;
   /** How long every log group (functions, state machine, database, flow logs, trail) keeps its events. @default RetentionDays.ONE_YEAR */
@@ -94,7 +94,7 @@ export function buildPipelineApp(props: PipelineAppProps = {}): PipelineApp {
     logRetention,
     ...(props.noSuccessAlarmDays !== undefined ? { noSuccessAlarmDays: props.noSuccessAlarmDays } : {}),
     ...(props.steps ? { steps: props.steps } : {}),
-    ...(props.largeInputs ? { largeInputs: props.largeInputs } : {}),
+    ...(props.largeInputs !== undefined ? { largeInputs: props.largeInputs } : {}),
     description: 'Health warehouse: step functions, Lambdas, S3 trigger, alarms and dashboard',
   });
   // The bucket names arrive as explicit imports, which CDK does not count as references.

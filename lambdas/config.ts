@@ -17,6 +17,8 @@ export const ENV = {
   pipelineLoginSecretArn: 'PIPELINE_LOGIN_SECRET_ARN',
   /** JSON object merged over defaultConfig, e.g. {"privacy":{"epsilonPerRelease":0.5}}; privacy.noNoise is refused. */
   pipelineConfig: 'PIPELINE_CONFIG_JSON',
+  /** '1' when the state machine has the Distributed Map: anonymize may then hand a large batch to it in chunks. */
+  anonymizeFanOut: 'ANONYMIZE_FAN_OUT',
   /** Which step a function runs; the local harness also uses it to map an ARN back to a step. */
   step: 'PIPELINE_STEP',
   region: 'AWS_REGION',
@@ -44,6 +46,8 @@ export interface LambdaSettings {
   /** The bundled Chart.js build the dashboard page inlines. */
   chartJsFile: string;
   pipeline: PipelineConfig;
+  /** The state machine can run anonymize's chunks as a Distributed Map (ENV.anonymizeFanOut). */
+  anonymizeFanOut: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -71,6 +75,7 @@ export function readLambdaSettings(env: Env = process.env): LambdaSettings {
     sqlDir: nonEmpty(env[ENV.sqlDir]) ?? `${env.LAMBDA_TASK_ROOT ?? '.'}/sql`,
     chartJsFile: `${env.LAMBDA_TASK_ROOT ?? '.'}/assets/chart.umd.min.js`,
     pipeline: readPipelineConfig(env[ENV.pipelineConfig]),
+    anonymizeFanOut: env[ENV.anonymizeFanOut] === '1',
   };
 }
 

@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 export interface BlobStore {
   /** Streams an object. Rejects with a PipelineError (code BLOB_NOT_FOUND) naming the key when absent. */
   get(key: string): Promise<Readable>;
+  /** Streams bytes [start, end) of an object (end past its end: to its end); a store without it is read from the top. */
+  getRange?(key: string, start: number, end: number): Promise<Readable>;
   /** Writes an object from a stream; resolves when it is durably stored. */
   put(key: string, body: Readable | string | Uint8Array, contentType?: string): Promise<void>;
   /** Keys under a prefix, sorted. */

@@ -20,12 +20,14 @@
 // rule), not from a state inside the execution. RegisterBatch claims the batch for executionTimeout,
 // the longest an execution can run, so a run that dies silently releases its batch when that lease ends.
 //
-// Large inputs. One Lambda streams a file within 15 minutes and ~10 GB of /tmp-free memory, which in
-// practice bounds a batch file at a few GB. Beyond that the design is a Distributed Map over byte-range
-// chunks (see docs/CLOUD.md): enabled with `largeInputs`, it runs `Anonymize` once per chunk listed in
-// `$.chunks` (up to maxConcurrency children, 10 000 by the service limit, each under the 256 KiB
-// payload limit) before the normal Anonymize merges. It is off by default; aws-local-stepfunctions
-// runs a Distributed Map as an inline Map, so the offline harness can still execute it.
+// Large inputs. A batch bigger than one chunk (core/chunks: record-aligned, ~250k rows each) fans out:
+// Anonymize plans the chunks, writes the plan to the clean bucket and returns their list in $.chunks;
+// AnonymizeChunks, a Distributed Map over that list (bounded concurrency), runs the same function once
+// per chunk (each writes its own clean part and quarantine part); the map's results go to
+// $.chunkResults and lead back into Anonymize, which merges them and clears both fields, so
+// HasChunks then goes on to Load. A small batch never sets $.chunks and takes the direct path. On by
+// default (`largeInputs: false` removes the map); aws-local-stepfunctions runs a Distributed Map as an
+// inline Map, so the offline harness executes the same definition.
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -76,8 +78,8 @@ export interface PipelineDefinitionProps {
   readonly retryAttempts?: number;
   /** Longest an execution may run (the state machine's timeout) and so the batch's lease. @default Duration.hours(6) */
   readonly executionTimeout?: Duration;
-  /** Fan anonymize out over byte-range chunks with a Distributed Map. @default - off */
-  readonly largeInputs?: LargeInputsOptions;
+  /** Fan anonymize out over record-aligned chunks with a Distributed Map; false leaves it out. @default {} (on) */
+  readonly largeInputs?: LargeInputsOptions | false;
 }
 
 export const stateName = (step: StepName): string => step.charAt(0).toUpperCase() + step.slice(1);
@@ -127,8 +129,8 @@ export class PipelineDefinition extends Construct {
     let next: IChainable = complete;
     for (const step of [...main].reverse()) {
       const task = invoke(stateName(step), props.functions[step]);
-      task.next(next);
-      next = step === 'anonymize' && props.largeInputs ? this.chunkedAnonymize(props, invoke, task) : task;
+      task.next(step === 'anonymize' && props.largeInputs !== false ? this.fanOut(props.largeInputs ?? {}, () => invoke('AnonymizeChunk', props.functions.anonymize), task, next) : next);
+      next = task;
     }
     let afterRegister: IChainable = next;
     if (steps[0] === 'generate') {
@@ -152,13 +154,13 @@ export class PipelineDefinition extends Construct {
     this.start = new Choice(this, 'FromS3Event', { stateName: 'FromS3Event' }).when(Condition.isPresent('$.manifestKey'), normalize).otherwise(register);
   }
 
-  /** Distributed Map over $.chunks (when present) in front of the merging Anonymize task. */
-  private chunkedAnonymize(
-    props: PipelineDefinitionProps,
-    invoke: (name: string, fn: IFunction, payload?: Record<string, unknown>) => LambdaInvoke,
-    merge: State & INextable,
-  ): IChainable {
-    const options = props.largeInputs ?? {};
+  /** HasChunks: when Anonymize planned chunks, the Distributed Map runs them and leads back into Anonymize (which merges); otherwise on to `after`. */
+  private fanOut(
+    options: LargeInputsOptions,
+    chunkTask: () => LambdaInvoke,
+    anonymize: LambdaInvoke,
+    after: IChainable,
+  ): State {
     const maxConcurrency = options.maxConcurrency ?? 40;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 10_000) {
       throw new Error(`largeInputs.maxConcurrency must be an integer in 1..10000 (the Distributed Map limit); got ${maxConcurrency}.`);
@@ -170,15 +172,15 @@ export class PipelineDefinition extends Construct {
         runId: JsonPath.stringAt('$.runId'),
         batchPrefix: JsonPath.stringAt('$.batchPrefix'),
         asOf: JsonPath.stringAt('$.asOf'),
-        chunk: JsonPath.stringAt('$$.Map.Item.Value'),
+        chunk: JsonPath.objectAt('$$.Map.Item.Value'),
       },
       maxConcurrency,
       toleratedFailurePercentage: options.toleratedFailurePercentage ?? 0,
       resultPath: '$.chunkResults',
     });
-    map.itemProcessor(invoke('AnonymizeChunk', props.functions.anonymize));
-    map.next(merge);
-    return new Choice(this, 'HasChunks', { stateName: 'HasChunks' }).when(Condition.isPresent('$.chunks'), map).otherwise(merge);
+    map.itemProcessor(chunkTask());
+    map.next(anonymize);
+    return new Choice(this, 'HasChunks', { stateName: 'HasChunks' }).when(Condition.isPresent('$.chunks'), map).otherwise(after as State);
   }
 }
 

@@ -44,8 +44,8 @@ export interface PipelineStackProps extends StackProps {
   readonly pipelineConfig?: Partial<Omit<PipelineConfig, 'privacy'>> & { privacy?: Partial<PipelineConfig['privacy']> };
   /** Steps the state machine chains, in order. @default STEP_NAMES */
   readonly steps?: readonly StepName[];
-  /** Distributed Map fan-out for very large files. @default - off */
-  readonly largeInputs?: LargeInputsOptions;
+  /** The Distributed Map that fans a large batch's anonymize out over chunks; false leaves it out. @default {} (on) */
+  readonly largeInputs?: LargeInputsOptions | false;
   /** Where the alarms notify. @default - a new KMS-encrypted topic (subscribe to it) */
   readonly alarmTopic?: ITopic;
   /** Alarm when no run succeeded for this many days (1..7, CloudWatch's limit); 0 turns it off. @default 7 */
@@ -81,11 +81,14 @@ export class PipelineStack extends Stack {
     // Least privilege: each step gets exactly the buckets (and prefixes) it touches.
     const generate = fn('generate', { timeout: Duration.minutes(10), description: 'Writes a synthetic batch to landing' })
       .bindBucket('landing', storage.landing, { write: true, list: true, read: true, prefixes: ['batches/'] });
+    const fanOut = props.largeInputs !== false;
     const anonymize = fn('anonymize', { memorySize: 2048, description: 'Validates and pseudonymises a batch' })
       .bindBucket('landing', storage.landing, { read: true, list: true, prefixes: ['batches/'] })
-      .bindBucket('clean', storage.clean, { write: true, prefixes: ['runs/'] })
-      .bindBucket('quarantine', storage.quarantine, { write: true, prefixes: ['runs/'] })
+      .bindBucket('clean', storage.clean, { write: true, ...(fanOut && { read: true }), prefixes: ['runs/'] })
+      .bindBucket('quarantine', storage.quarantine, { write: true, ...(fanOut && { read: true }), prefixes: ['runs/'] })
       .bindPseudonymKey(storage.pseudonymKey);
+    // With the Distributed Map, chunks read the plan from clean and the merge reads their quarantine parts.
+    if (fanOut) anonymize.addEnvironment(ENV.anonymizeFanOut, '1');
     const load = fn('load', { description: 'Stages clean CSVs into the warehouse (aws_s3 import)' })
       .bindBucket('clean', storage.clean, { read: true, list: true, prefixes: ['runs/'] })
       .bindWarehouse(warehouse);
@@ -105,7 +108,7 @@ export class PipelineStack extends Stack {
       functions: this.functions,
       ledger: this.ledger,
       ...(props.steps ? { steps: props.steps } : {}),
-      ...(props.largeInputs ? { largeInputs: props.largeInputs } : {}),
+      ...(props.largeInputs !== undefined ? { largeInputs: props.largeInputs } : {}),
       ...(props.executionTimeout ? { executionTimeout: props.executionTimeout } : {}),
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {

@@ -30,6 +30,7 @@ export function buildDeps(settings: LambdaSettings, context: { runId: string; st
     sql: new FsSqlSource(settings.sqlDir),
     random: createCryptoRandom(),
     config: settings.pipeline,
+    ...(settings.anonymizeFanOut && { fanOut: true }),
     dashboardAssets: () => loadDashboardAssets(settings.chartJsFile),
     progress: loggingProgress(logger),
     logger,

@@ -7,9 +7,10 @@
 import { QUARANTINE_COLUMNS } from '../core/contract/clean-contract.js';
 import { PipelineError } from '../core/errors.js';
 import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
-import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type SourceReport, type Step, type StepDeps } from './run-state.js';
+import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type RunState, type SourceReport, type Step, type StepDeps } from './run-state.js';
 import { openBatchInput } from './io/batch-input.js';
 import { anonymizeInChunks, countVocabularyInChunks, planContractFile, type PlannedFile } from './io/anonymize-in-chunks.js';
+import { anonymizePlannedChunk, mergeFannedOut, planFanOut, type MergedChunks } from './io/anonymize-fan-out.js';
 import { anonymizeTools, type ToolsSpec } from './io/anonymize-tools.js';
 import { openFastCsvSink } from './io/fast-csv-sink.js';
 import { anonymizeRecords } from './io/anonymize-records.js';
@@ -18,12 +19,17 @@ import { cleanKey, quarantineKey } from './io/keys.js';
 import { describe, readManifest } from './io/manifest.js';
 
 export const anonymize: Step = async (deps, state) => {
+  // One item of the cloud's Distributed Map: its chunk only (io/anonymize-fan-out.ts).
+  if (state.chunk) {
+    return { runId: state.runId, batchPrefix: state.batchPrefix, asOf: state.asOf, chunkDone: await anonymizePlannedChunk(deps, state, await readKeyChain(deps)) };
+  }
   const started = deps.now();
+  if (state.chunkResults) return mergeChunks(deps, state, started);
   const manifest = await readManifest(deps.landing, state.batchPrefix);
   // The batch's own date, when its manifest gives one, outranks the date the run was started with.
   state = { ...state, asOf: manifest.asOf ?? state.asOf };
 
-  const keyChain = deps.keys.keyChain ? await deps.keys.keyChain() : [await deps.keys.pseudonymKey()];
+  const keyChain = await readKeyChain(deps);
   // First pass: which free-text values outside the vocabularies enough patients share to be stored.
   // It reads the batch through its format like the second pass does (its stray lines are the second
   // pass's to quarantine); the contract's files are planned into chunks first, and their visits counted
@@ -39,7 +45,12 @@ export const anonymize: Step = async (deps, state) => {
   const census = planned.visits
     ? await countVocabularyInChunks(deps, censusInput.entity('providers').records, planned.visits, censusOptions)
     : await countVocabulary(async (entity) => censusInput.entity(entity).records, censusOptions);
-  const toolsSpec: ToolsSpec = { keyChain: [...keyChain], privacy: deps.config.privacy, asOf: state.asOf, kept: census.keptValues() };
+  const toolsSpec: ToolsSpec = { keyChain, privacy: deps.config.privacy, asOf: state.asOf, kept: census.keptValues() };
+  // In the cloud a batch of several chunks is handed to the Distributed Map, one Lambda per chunk.
+  if (deps.fanOut) {
+    const chunks = await planFanOut(deps, { runId: state.runId, planned, tools: toolsSpec, format: censusInput.format });
+    if (chunks) return { ...state, chunks };
+  }
   const tools = anonymizeTools(toolsSpec);
   // The notice goes first, so a quarantine file never exists without it, even after a failed run.
   await deps.quarantine.put(quarantineNoticeKey(state.runId), quarantineNotice(state.runId), 'text/plain');
@@ -73,18 +84,39 @@ export const anonymize: Step = async (deps, state) => {
   } finally {
     await quarantine.close();
   }
-  assertRejectShare(counts, deps.config.maxRejectedShare, describe(deps.quarantine, quarantineKey(state.runId)));
-  assertNotEmpty(counts, source);
-  const anonymized: AnonymizeOutput = {
-    clean,
-    quarantine: quarantineKey(state.runId),
-    counts,
-    extraColumns,
-    source,
-    ms: deps.now() - started,
-  };
-  return { ...state, anonymized };
+  return finish(deps, state, { clean, quarantine: quarantineKey(state.runId), counts, extraColumns, source, ms: deps.now() - started });
 };
+
+/** The Distributed Map's chunk results into the output one invocation would have made. */
+async function mergeChunks(deps: StepDeps, state: RunState, started: number): Promise<RunState> {
+  const { chunks: _planned, chunkResults: _results, ...rest } = state;
+  await deps.quarantine.put(quarantineNoticeKey(state.runId), quarantineNotice(state.runId), 'text/plain');
+  const quarantine = openFastCsvSink(deps.quarantine, quarantineKey(state.runId), QUARANTINE_COLUMNS);
+  let merged: MergedChunks;
+  try {
+    merged = await mergeFannedOut(deps, state, quarantine);
+  } finally {
+    await quarantine.close();
+  }
+  const files = Object.fromEntries(ENTITIES.map((e) => [e, [{ file: merged.files[e], lineOffset: 0 }]]));
+  return finish(deps, rest, {
+    clean: merged.clean,
+    quarantine: quarantineKey(state.runId),
+    counts: merged.counts,
+    extraColumns: merged.extraColumns,
+    source: { format: merged.format, files },
+    ms: deps.now() - started,
+  });
+}
+
+/** Refuses a batch over the reject threshold or with no rows; otherwise the step's output. */
+function finish(deps: StepDeps, state: RunState, anonymized: AnonymizeOutput & { source: SourceReport }): RunState {
+  assertRejectShare(anonymized.counts, deps.config.maxRejectedShare, describe(deps.quarantine, anonymized.quarantine));
+  assertNotEmpty(anonymized.counts, anonymized.source);
+  return { ...state, anonymized };
+}
+
+const readKeyChain = async (deps: StepDeps): Promise<Uint8Array[]> => [...(deps.keys.keyChain ? await deps.keys.keyChain() : [await deps.keys.pseudonymKey()])];
 
 /** Beside each quarantine file: what it holds and how it must be handled (see PRIVACY.md). */
 const quarantineNoticeKey = (runId: string): string => quarantineKey(runId).replace(/[^/]+$/, 'README.txt');

@@ -110,8 +110,29 @@ export interface PrivatizeOutput {
   ms: number;
 }
 
+/** One chunk of a fanned-out anonymize: which entity's file, which chunk of its plan. */
+export interface ChunkItem {
+  entity: Entity;
+  index: number;
+}
+
+/** What one chunk's anonymize returns to the Distributed Map (small: the rows are in the part files). */
+export interface ChunkDone extends ChunkItem {
+  counts: EntityCounts;
+  /** The chunk's quarantine rows, in the quarantine store; absent when none was rejected. */
+  quarantinePart?: string;
+}
+
 export interface RunState extends RunInput {
   generated?: GenerateOutput;
+  /** Set by anonymize when it hands the batch to the Distributed Map: the chunks to run (io/anonymize-fan-out.ts). */
+  chunks?: ChunkItem[];
+  /** Set by the Distributed Map on each of its items: the chunk this invocation anonymises. */
+  chunk?: ChunkItem;
+  /** What a chunk invocation returns. */
+  chunkDone?: ChunkDone;
+  /** The Distributed Map's results, one state per chunk, for anonymize to merge. */
+  chunkResults?: RunState[];
   anonymized?: AnonymizeOutput;
   loaded?: LoadOutput;
   transformed?: TransformOutput;
@@ -137,6 +158,11 @@ export interface StepDeps {
    * landing and clean stores from. Absent: the chunks run one after another in this thread.
    */
   chunks?: { runner: ChunkRunner; stores: ChunkStoreSpecs };
+  /**
+   * The state machine has the Distributed Map (the cloud): a batch of more than one chunk is handed to it,
+   * one Lambda per chunk, instead of being anonymised in this invocation.
+   */
+  fanOut?: boolean;
   progress: Progress;
   logger: Logger;
   /** Milliseconds, for step timings only (never for data). */

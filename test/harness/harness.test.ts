@@ -195,12 +195,37 @@ describe('The local run follows the synthesized definition', () => {
     await expect(runPipelineLocally(steps, input)).rejects.toThrow(/no local function was given for it/);
   });
 
-  it('runs the large-input Distributed Map as an inline Map offline', async () => {
+  it('runs the Distributed Map offline: anonymize plans, the map runs each chunk, anonymize merges, then load', async () => {
     const calls: string[] = [];
     const definition = synthesizeDefinition({ largeInputs: { maxConcurrency: 4 } });
-    expect(definition.States.AnonymizeChunks).toMatchObject({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } } });
-    const result = await runLocalStateMachine(definition, recordingSteps(calls), { ...input, chunks: [{ key: 'a', start: 0, end: 10 }, { key: 'a', start: 10, end: 20 }] });
+    expect(definition.States.AnonymizeChunks).toMatchObject({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } }, MaxConcurrency: 4, Next: 'Anonymize' });
+    const steps = recordingSteps(calls);
+    // Plan (two chunks), one call per chunk, then the merge that clears the plan.
+    steps.anonymize = async (state) => {
+      if (state.chunk) {
+        calls.push(`chunk ${state.chunk.entity}#${state.chunk.index}`);
+        return { runId: state.runId, batchPrefix: state.batchPrefix, asOf: state.asOf, chunkDone: { ...state.chunk, counts: { read: 1, clean: 1, quarantined: 0 } } };
+      }
+      if (state.chunkResults) {
+        calls.push(`merge ${state.chunkResults.map((r) => `${r.chunkDone?.entity}#${r.chunkDone?.index}`).join(',')}`);
+        const { chunks: _c, chunkResults: _r, ...rest } = state;
+        return rest;
+      }
+      calls.push('plan');
+      return { ...state, chunks: [{ entity: 'visits', index: 0 }, { entity: 'visits', index: 1 }] };
+    };
+    const result = await runLocalStateMachine(definition, steps, input);
     expect(result.status).toBe('SUCCEEDED');
-    expect(calls).toEqual(['anonymize', 'anonymize', 'anonymize', 'load', 'transform', 'privatize']);
+    expect(calls.slice(0, 1)).toEqual(['plan']);
+    expect(calls.slice(1, 3).sort()).toEqual(['chunk visits#0', 'chunk visits#1']);
+    expect(calls.slice(3)).toEqual(['merge visits#0,visits#1', 'load', 'transform', 'privatize']);
+  });
+
+  it('leaves the map out when largeInputs is false, and a batch without chunks never enters it', async () => {
+    expect(synthesizeDefinition({ largeInputs: false }).States).not.toHaveProperty('AnonymizeChunks');
+    const calls: string[] = [];
+    const result = await runLocalStateMachine(synthesizeDefinition(), recordingSteps(calls), input);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(calls).toEqual(['anonymize', 'load', 'transform', 'privatize']);
   });
 });

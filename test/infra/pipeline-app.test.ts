@@ -119,12 +119,23 @@ describe('Stack: Pipeline', () => {
     expect(text).not.toMatch(/JSONata/);
     const order = ['"Generate\\"', '"Anonymize\\"', '"Load\\"', '"Transform\\"', '"Privatize\\"'].map((s) => text.indexOf(s.slice(1)));
     expect(order.every((i) => i >= 0)).toBe(true);
-    for (const next of ['\\"Next\\":\\"Load\\"', '\\"Next\\":\\"Transform\\"', '\\"Next\\":\\"Privatize\\"', '\\"Next\\":\\"CompleteRun\\"']) expect(text).toContain(next);
-    expect(text.match(/\\"TransientError\\"/g)?.length).toBe(7);
-    expect(text.match(/\\"JitterStrategy\\":\\"FULL\\"/g)?.length).toBe(7);
+    // Anonymize goes on to Load through HasChunks (the large-input map, below).
+    for (const next of ['\\"Next\\":\\"HasChunks\\"', '\\"Default\\":\\"Load\\"', '\\"Next\\":\\"Transform\\"', '\\"Next\\":\\"Privatize\\"', '\\"Next\\":\\"CompleteRun\\"']) expect(text).toContain(next);
+    // Seven tasks and the map's chunk task, each retried the same way.
+    expect(text.match(/\\"TransientError\\"/g)?.length).toBe(8);
+    expect(text.match(/\\"JitterStrategy\\":\\"FULL\\"/g)?.length).toBe(8);
     // The only Catch is RegisterBatch's DuplicateBatch: no States.ALL route into a Fail state that a redrive would restart.
     expect(text.match(/\\"Catch\\"/g)?.length).toBe(1);
     expect(text).not.toMatch(/States\.ALL|RecordFailure|\\"Type\\":\\"Fail\\"/);
+  });
+
+  it('fans a large batch out over a Distributed Map of anonymize chunks, and tells the function it may', () => {
+    const [sm] = Object.values(pipeline.findResources('AWS::StepFunctions::StateMachine'));
+    const text = JSON.stringify(sm?.Properties.DefinitionString);
+    expect(text).toContain('\\"AnonymizeChunks\\":{\\"Type\\":\\"Map\\",\\"ResultPath\\":\\"$.chunkResults\\",\\"Next\\":\\"Anonymize\\",\\"ItemsPath\\":\\"$.chunks\\"');
+    expect(text).toContain('\\"Mode\\":\\"DISTRIBUTED\\"');
+    expect(text).toContain('\\"MaxConcurrency\\":40');
+    pipeline.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ PIPELINE_STEP: 'anonymize', ANONYMIZE_FAN_OUT: '1' }) } });
   });
 
   it('records failed, timed-out, stopped and redriven executions in the ledger from their status change', () => {

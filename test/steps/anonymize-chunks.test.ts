@@ -1,6 +1,7 @@
 // The anonymize step's chunks: a contract CSV file split into record-aligned chunks, anonymised by 1 or
-// 2 worker threads, gives clean parts whose rows, read in order, are the same bytes whatever the chunk
-// size and thread count, and the same quarantine file, with the whole file's line numbers.
+// 2 worker threads, or fanned out over the state machine's Distributed Map as the cloud runs it, gives
+// clean parts whose rows, read in order, are the same bytes whatever the chunk size, thread count or
+// fan-out, and the same quarantine file, with the whole file's line numbers.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,9 @@ import { defaultConfig } from '../../lambdas/core/config.js';
 import { silentLogger, silentProgress } from '../../lambdas/ports.js';
 import { anonymize } from '../../lambdas/steps/index.js';
 import { quarantineKey } from '../../lambdas/steps/io/keys.js';
-import { ENTITIES, type Entity, type RunState } from '../../lambdas/steps/run-state.js';
+import { ENTITIES, type Entity, type RunState, type StepDeps } from '../../lambdas/steps/run-state.js';
+import { runLocalStateMachine } from '../../local/harness/run.js';
+import { synthesizeDefinition } from '../../local/harness/synthesize.js';
 import { buildLocalDeps } from '../../local/pipeline/local-deps.js';
 import { TEST_KEY } from '../helpers/run-pipeline.js';
 
@@ -21,7 +24,27 @@ const SETUPS = [
   { workers: 1, rowsPerChunk: 3 },
   { workers: 2, rowsPerChunk: 3 },
   { workers: 2, rowsPerChunk: 7 },
+  { workers: 1, rowsPerChunk: 3, fanOut: true },
 ] as const;
+
+type Setup = { workers: number; rowsPerChunk: number; fanOut?: boolean };
+
+/** The step alone, or inside the deployed definition (plan, the map's chunk items, merge) as the cloud runs it. */
+async function runAnonymize(deps: StepDeps, setup: Setup, input: RunState): Promise<RunState> {
+  if (!setup.fanOut) return anonymize(deps, input);
+  const fanned = { ...deps, fanOut: true };
+  const calls: string[] = [];
+  const pass = async (s: RunState) => s;
+  const result = await runLocalStateMachine(synthesizeDefinition(), {
+    anonymize: (s) => (calls.push(s.chunk ? 'chunk' : s.chunkResults ? 'merge' : 'plan'), anonymize(fanned, s)),
+    generate: pass, load: pass, transform: pass, privatize: pass,
+  }, input);
+  expect(result.status).toBe('SUCCEEDED');
+  // More than one chunk per file: it really went through the map.
+  expect(calls.filter((c) => c === 'chunk').length).toBeGreaterThan(3);
+  expect(calls.filter((c) => c !== 'chunk')).toEqual(['plan', 'merge']);
+  return result.output as RunState;
+}
 
 interface Outcome {
   parts: Record<Entity, number>;
@@ -31,7 +54,7 @@ interface Outcome {
   counts: unknown;
 }
 
-async function anonymizeWith(landingDir: string, setup: { workers: number; rowsPerChunk: number }): Promise<Outcome> {
+async function anonymizeWith(landingDir: string, setup: Setup): Promise<Outcome> {
   const workDir = await mkdtemp(join(tmpdir(), 'anonymize-chunks-'));
   const deps = buildLocalDeps({
     workDir,
@@ -44,7 +67,8 @@ async function anonymizeWith(landingDir: string, setup: { workers: number; rowsP
     pseudonymKey: TEST_KEY,
   });
   try {
-    const state: RunState = await anonymize(deps, { runId: 'chunks', batchPrefix: '', asOf: '2025-12-31' });
+    const state = await runAnonymize(deps, setup, { runId: 'chunks', batchPrefix: '', asOf: '2025-12-31' });
+    expect(state).not.toHaveProperty('chunks');
     const out = { parts: {}, rows: {}, quarantine: await readFile(join(workDir, 'quarantine', quarantineKey('chunks')), 'utf8'), counts: state.anonymized!.counts } as Outcome;
     for (const entity of ENTITIES) {
       const keys = state.anonymized!.clean[entity];
@@ -74,9 +98,9 @@ describe.each(['bad-batch', 'messy-export'])('Step: anonymize in chunks (%s)', (
     expect(outcomes[2]!.parts).toEqual(outcomes[1]!.parts);
   });
 
-  it.each(SETUPS.slice(1).map((s, i) => [s.workers, s.rowsPerChunk, i + 1] as const))(
-    'writes the same clean rows, quarantine and counts with %i thread(s) and %i rows per chunk as in one chunk',
-    (_workers, _rows, index) => {
+  it.each(SETUPS.slice(1).map((s, i) => [s.workers, s.rowsPerChunk, 'fanOut' in s ? ', fanned out over the Distributed Map' : '', i + 1] as const))(
+    'writes the same clean rows, quarantine and counts with %i thread(s) and %i rows per chunk%s as in one chunk',
+    (_workers, _rows, _fan, index) => {
       const [whole, chunked] = [outcomes[0]!, outcomes[index]!];
       expect(chunked.rows).toEqual(whole.rows);
       expect(chunked.quarantine).toBe(whole.quarantine);

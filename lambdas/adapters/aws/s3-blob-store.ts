@@ -30,8 +30,24 @@ export class S3BlobStore implements BlobStore {
   }
 
   async get(key: string): Promise<Readable> {
+    return this.getObject(key);
+  }
+
+  /** Bytes [start, end) with a Range request, so a chunk's Lambda reads only its chunk (end past the object: to its end). */
+  async getRange(key: string, start: number, end: number): Promise<Readable> {
+    if (end <= start) return Readable.from([]);
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return await this.getObject(key, `bytes=${start}-${Number.isFinite(end) ? end - 1 : ''}`);
+    } catch (e) {
+      // A range that starts at the object's end is empty, which S3 answers with 416.
+      if ((e as { name?: string }).name === 'InvalidRange') return Readable.from([]);
+      throw e;
+    }
+  }
+
+  private async getObject(key: string, range?: string): Promise<Readable> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: range } : {}) }));
       if (!out.Body) throw this.notFound(key);
       return out.Body instanceof Readable ? out.Body : Readable.from(out.Body as unknown as AsyncIterable<Uint8Array>);
     } catch (e) {

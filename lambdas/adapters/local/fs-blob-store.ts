@@ -26,6 +26,14 @@ export class FsBlobStore implements BlobStore {
     return createReadStream(path, { highWaterMark: 1 << 20 });
   }
 
+  /** Bytes [start, end) of the file (end past its end: to its end). */
+  async getRange(key: string, start: number, end: number): Promise<Readable> {
+    const path = this.path(key);
+    if (!(await this.exists(key))) throw new PipelineError('BLOB_NOT_FOUND', `file not found: ${path}`);
+    if (end <= start) return Readable.from([]);
+    return createReadStream(path, { start, ...(Number.isFinite(end) ? { end: end - 1 } : {}), highWaterMark: 1 << 20 });
+  }
+
   async put(key: string, body: Readable | string | Uint8Array): Promise<void> {
     const path = this.path(key);
     await mkdir(dirname(path), { recursive: true });

@@ -61,8 +61,9 @@ export interface ChunkedResult {
   parts: string[];
 }
 
-export async function anonymizeInChunks(deps: Deps, f: PlannedFile, run: { runId: string; tools: ToolsSpec; quarantine: FastCsvSink }): Promise<ChunkedResult> {
-  const inputs: AnonymizeChunkInput[] = f.plan.chunks.map((chunk) => ({
+/** Each chunk's job: where it reads, which clean part it writes, with which tools. */
+export function chunkInputs(deps: Pick<Deps, 'chunks'>, f: PlannedFile, run: { runId: string; tools: ToolsSpec }): AnonymizeChunkInput[] {
+  return f.plan.chunks.map((chunk) => ({
     ...chunkOf(deps, f),
     entity: f.entity,
     chunk,
@@ -70,23 +71,33 @@ export async function anonymizeInChunks(deps: Deps, f: PlannedFile, run: { runId
     runId: run.runId,
     tools: run.tools,
   }));
+}
+
+export async function anonymizeInChunks(deps: Deps, f: PlannedFile, run: { runId: string; tools: ToolsSpec; quarantine: FastCsvSink }): Promise<ChunkedResult> {
+  const inputs = chunkInputs(deps, f, run);
   const label = `anonymize ${f.entity}`;
   deps.progress.start(label, f.plan.rows);
   const outputs = await runChunks(deps, ANONYMIZE_CHUNK_JOB, anonymizeChunk, inputs);
-  const counts: EntityCounts = { read: 0, clean: 0, quarantined: 0 };
-  for (const out of outputs) {
-    counts.read += out.counts.read;
-    counts.clean += out.counts.clean;
-    counts.quarantined += out.counts.quarantined;
-    if (out.counts.excluded) counts.excluded = (counts.excluded ?? 0) + out.counts.excluded;
-    if (out.quarantine) await run.quarantine.writeLines(out.quarantine);
-  }
+  const counts = sumCounts(outputs.map((o) => o.counts));
+  for (const out of outputs) if (out.quarantine) await run.quarantine.writeLines(out.quarantine);
   deps.progress.done(label, `${counts.clean} clean, ${counts.quarantined} quarantined, ${outputs.length} part${outputs.length === 1 ? '' : 's'}`);
   return { counts, parts: inputs.map((i) => i.partKey) };
 }
 
+/** A file's counts from its chunks' counts. */
+export function sumCounts(parts: readonly EntityCounts[]): EntityCounts {
+  const counts: EntityCounts = { read: 0, clean: 0, quarantined: 0 };
+  for (const c of parts) {
+    counts.read += c.read;
+    counts.clean += c.clean;
+    counts.quarantined += c.quarantined;
+    if (c.excluded) counts.excluded = (counts.excluded ?? 0) + c.excluded;
+  }
+  return counts;
+}
+
 /** What every chunk of a file carries: where the file is and how a reader starts inside it. */
-const chunkOf = (deps: Deps, f: PlannedFile) => ({
+const chunkOf = (deps: Pick<Deps, 'chunks'>, f: PlannedFile) => ({
   key: f.key,
   file: f.file,
   plan: { header: f.plan.header, recordDelimiter: f.plan.recordDelimiter },

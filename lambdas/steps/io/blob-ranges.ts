@@ -1,20 +1,13 @@
 // Byte ranges of a stored object, for the chunk planner (sequential reads) and chunk readers (one
-// range each). The BlobStore port has no ranged get yet; a store that offers `getRange` (S3's Range
-// header, a file's start/end) is used as is, any other is read from the top and the prefix dropped.
+// range each). A store that offers `getRange` (S3's Range header, a file's start/end) is used as is,
+// any other is read from the top and the prefix dropped.
 import type { Readable } from 'node:stream';
 import type { ReadBytes } from '../../core/chunks/plan-chunks.js';
 import type { BlobStore } from '../../ports.js';
 
-/** A store that can stream part of an object: bytes [start, end). */
-export interface RangedBlobStore extends BlobStore {
-  getRange(key: string, start: number, end: number): Promise<Readable>;
-}
-
-const hasRanges = (store: BlobStore): store is RangedBlobStore => typeof (store as Partial<RangedBlobStore>).getRange === 'function';
-
 /** Bytes [start, end) of an object as a stream (end past the object's end: to its end). */
 export async function openRange(store: BlobStore, key: string, start: number, end: number): Promise<AsyncIterable<Uint8Array>> {
-  if (hasRanges(store)) return store.getRange(key, start, end);
+  if (store.getRange) return store.getRange(key, start, end);
   return slice(await store.get(key), start, end);
 }
 

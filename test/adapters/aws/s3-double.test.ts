@@ -60,6 +60,18 @@ describe('Class: S3Double (through the SDK, in process)', () => {
       expect(await out.Body?.transformToString()).toBe('1,2');
     });
 
+    it("gives S3BlobStore.getRange the bytes [start, end) of a chunk, to the end when it runs past, nothing at the end", async () => {
+      const text = async (p: Promise<AsyncIterable<Uint8Array>>) => {
+        let out = '';
+        for await (const b of await p) out += Buffer.from(b).toString('utf8');
+        return out;
+      };
+      expect(await text(store().getRange('k/one.csv', 4, 7))).toBe('1,2');
+      expect(await text(store().getRange('k/one.csv', 4, Infinity))).toBe('1,2\n');
+      expect(await text(store().getRange('k/one.csv', 8, Infinity))).toBe('');
+      await expect(store().getRange('missing', 0, 4)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
+    });
+
     it('raises NoSuchKey on GET and NotFound on HEAD, which S3BlobStore turns into BLOB_NOT_FOUND and false', async () => {
       expect(await errorOf(s3.send(new GetObjectCommand({ Bucket: 'b', Key: 'missing' })))).toMatchObject({ name: 'NoSuchKey', status: 404 });
       expect(await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'missing' })))).toMatchObject({ name: 'NotFound', status: 404 });
