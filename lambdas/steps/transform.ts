@@ -9,7 +9,7 @@ import type { Sql, SqlFile } from '../ports.js';
 import { ENTITIES, type Entity, type RunState, type Step, type TransformOutput } from './run-state.js';
 import { evaluateDataTests } from './io/data-tests.js';
 import { clearRunStaging, queryRunEvidence, type WarehouseEvidence } from './io/run-evidence.js';
-import { countRunTables } from './io/run-tables.js';
+import { countWarehouseTables } from './io/run-tables.js';
 import { audit, planForOnePass, setRunContext } from './io/session.js';
 import { takeTurn } from './io/turn-lock.js';
 
@@ -38,7 +38,7 @@ export const transform: Step = async (deps, state) => {
     const dataTests = await runDataTests(tx, tests);
     const evidence = await queryRunEvidence(tx, state.runId);
     assertReconciles(state, evidence);
-    const tables = await countRunTables(tx, state.runId);
+    const tables = await countWarehouseTables(tx);
     const out: Transformed = {
       dataTests,
       tables,

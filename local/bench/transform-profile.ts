@@ -1,8 +1,9 @@
-// `npm run bench:transform-profile -- --database-url URL --run-id R [--explain A,B]`: runs one staged
-// run's transform statement by statement (models split into statements, each data test, the
-// evidence queries, the table counts) in a transaction it rolls back, printing each one's seconds, so
-// a 400k run staged once (local/bench/run-batch.ts) can be profiled again and again. With --explain,
-// prints EXPLAIN ANALYZE for the statements whose label contains A or B.
+// `npm run bench:transform-profile -- --database-url URL --run-id R [--stage DIR] [--explain A,B]`:
+// runs one staged run's transform statement by statement (models split into statements, each data
+// test, the evidence queries, the table counts) in a transaction it rolls back, printing each one's
+// seconds, so a 400k run staged once can be profiled again and again. --stage DIR first anonymizes
+// and loads the batch in DIR as run R (once). With --explain, prints EXPLAIN ANALYZE for the
+// statements whose label contains A or B.
 import '../polyfills.js';
 import { parseArgs } from 'node:util';
 import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
@@ -12,8 +13,9 @@ import type { WarehouseTx } from '../../lambdas/ports.js';
 import { countedDataTest } from '../../lambdas/steps/io/data-tests.js';
 import { RUN_EVIDENCE_STATEMENTS } from '../../lambdas/steps/io/run-evidence.js';
 import { planForOnePass, setRunContext } from '../../lambdas/steps/io/session.js';
-import { countRunTables } from '../../lambdas/steps/io/run-tables.js';
+import { countWarehouseTables } from '../../lambdas/steps/io/run-tables.js';
 import { runCli } from '../cli/run-cli.js';
+import { runBatch } from './run-batch.js';
 import { SQL_DIR } from '../pipeline/local-deps.js';
 
 const ROLLBACK = new Error('rollback');
@@ -22,10 +24,11 @@ const ROLLBACK = new Error('rollback');
 const statementsOf = (sql: string): string[] => sql.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s.replace(/--[^\n]*/g, '').trim());
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' } } });
   const url = values['database-url'] ?? process.env['DATABASE_URL'];
   const runId = values['run-id'];
   if (!url || !runId) throw new Error('usage: --database-url URL --run-id RUN (a run loaded but not yet transformed)');
+  if (values.stage) await runBatch(url, { runId, input: values.stage }, 'load');
   const source = new FsSqlSource(SQL_DIR);
   const work: [string, string, unknown[]][] = [];
   for (const model of orderModels(await source.models())) statementsOf(model.sql).forEach((s, i) => work.push([`model ${model.name}#${i + 1}`, s, []]));
@@ -45,7 +48,7 @@ runCli(async () => {
         if (explain) console.log(`--- ${label}\n${out.map((r) => Object.values(r)[0]).join('\n')}`);
       }
       const t0 = performance.now();
-      await countRunTables(tx, runId);
+      await countWarehouseTables(tx);
       rows.push(['count tables', (performance.now() - t0) / 1000]);
       throw ROLLBACK;
     }).catch((e: unknown) => {
