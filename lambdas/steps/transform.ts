@@ -9,10 +9,9 @@ import type { Sql, SqlFile } from '../ports.js';
 import { ENTITIES, type Entity, type RunState, type Step, type TransformOutput } from './run-state.js';
 import { evaluateDataTests } from './io/data-tests.js';
 import { clearRunStaging, queryRunEvidence, type WarehouseEvidence } from './io/run-evidence.js';
-import { audit, setRunContext } from './io/session.js';
+import { countWarehouseTables } from './io/run-tables.js';
+import { audit, planForOnePass, setRunContext } from './io/session.js';
 import { takeTurn } from './io/turn-lock.js';
-
-const COUNTED_TABLES = ['dim_patients', 'dim_providers', 'fact_visits'];
 
 type Transformed = Omit<TransformOutput, 'partitions' | 'ms'>;
 
@@ -23,6 +22,7 @@ export const transform: Step = async (deps, state) => {
   const tests = await deps.sql.dataTests();
   const result = await warehouse.transaction(async (tx) => {
     await setRunContext(tx, state.runId, state.asOf);
+    await planForOnePass(tx);
     await takeTurn(tx, 'transform', deps);
     // Already committed for this run (a retry after a lost response, a redrive): its staging rows are
     // gone, so report what that commit recorded instead of transforming nothing.
@@ -38,7 +38,7 @@ export const transform: Step = async (deps, state) => {
     const dataTests = await runDataTests(tx, tests);
     const evidence = await queryRunEvidence(tx, state.runId);
     assertReconciles(state, evidence);
-    const tables = await countTables(tx);
+    const tables = await countWarehouseTables(tx);
     const out: Transformed = {
       dataTests,
       tables,
@@ -92,9 +92,3 @@ function assertReconciles(state: RunState, warehouse: Record<Entity, WarehouseEv
 
 const pick = (evidence: Record<Entity, WarehouseEvidence>, field: keyof WarehouseEvidence): Record<Entity, number> =>
   Object.fromEntries(ENTITIES.map((e) => [e, evidence[e][field]])) as Record<Entity, number>;
-
-async function countTables(sql: Sql): Promise<Record<string, number>> {
-  const union = COUNTED_TABLES.map((t) => `select '${t}' as name, count(*)::bigint as n from ${t}`).join(' union all ');
-  const rows = await sql.query<{ name: string; n: number }>(union);
-  return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
-}

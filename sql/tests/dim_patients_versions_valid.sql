@@ -1,9 +1,14 @@
 -- test: versions close in order (valid_to set exactly when not current, never before valid_from, no overlap); table: dim_patients
--- Inside a run, the patients that run staged; on demand (npm run dq), every patient.
-select d.patient_id || ' (key ' || d.patient_key || ')' as key from dim_patients as d
-where (pipeline_run_id() is null
-       or d.patient_id in (select patient_id from staging_patients where run_id = pipeline_run_id()))
-  and ((d.is_current and d.valid_to is not null)
+-- Inside a run ($1), the patients that run staged; on demand ($1 null, npm run dq), every patient.
+-- Two branches, one of which the planner drops, so the run's branch is a join from its staged ids.
+with patients as (
+  select d.* from dim_patients as d where $1::text is null
+  union all
+  select d.* from dim_patients as d
+  where d.patient_id in (select patient_id from staging_patients where run_id = $1)
+)
+select d.patient_id || ' (key ' || d.patient_key || ')' as key from patients as d
+where (d.is_current and d.valid_to is not null)
    or (not d.is_current and d.valid_to is null)
    or d.valid_to < d.valid_from
    or exists (
@@ -11,4 +16,4 @@ where (pipeline_run_id() is null
      where o.patient_id = d.patient_id and o.patient_key <> d.patient_key
        and o.valid_from < coalesce(d.valid_to, 'infinity'::date)
        and d.valid_from < coalesce(o.valid_to, 'infinity'::date)
-   ));
+   );

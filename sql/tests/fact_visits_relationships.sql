@@ -1,9 +1,7 @@
 -- test: relationships to dim_patients and dim_providers; table: fact_visits
--- Inside a run, the visits that run inserted; on demand (npm run dq), every visit.
+-- Inside a run ($1), the visits that run inserted (by index); on demand ($1 null, npm run dq), every visit.
 select f.visit_id as key from fact_visits as f
 left join dim_patients as p on p.patient_key = f.patient_key
 left join dim_providers as r on r.provider_key = f.provider_key
 where (p.patient_key is null or r.provider_key is null)
-  and (pipeline_run_id() is null
-       or (f.run_id = pipeline_run_id()
-           and f.visit_id in (select visit_id from staging_visits where run_id = pipeline_run_id())));
+  and ($1::text is null or f.run_id = $1);

@@ -1,0 +1,62 @@
+// `npm run bench:transform-profile -- --database-url URL --run-id R [--stage DIR] [--explain A,B]`:
+// runs one staged run's transform statement by statement (models split into statements, each data
+// test, the evidence queries, the table counts) in a transaction it rolls back, printing each one's
+// seconds, so a 400k run staged once can be profiled again and again. --stage DIR first anonymizes
+// and loads the batch in DIR as run R (once). With --explain, prints EXPLAIN ANALYZE for the
+// statements whose label contains A or B.
+import '../polyfills.js';
+import { parseArgs } from 'node:util';
+import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
+import { connectPostgres } from '../../lambdas/adapters/pg/pg-warehouse.js';
+import { orderModels } from '../../lambdas/core/models/order-models.js';
+import type { WarehouseTx } from '../../lambdas/ports.js';
+import { countedDataTest } from '../../lambdas/steps/io/data-tests.js';
+import { RUN_EVIDENCE_STATEMENTS } from '../../lambdas/steps/io/run-evidence.js';
+import { planForOnePass, setRunContext } from '../../lambdas/steps/io/session.js';
+import { countWarehouseTables } from '../../lambdas/steps/io/run-tables.js';
+import { runCli } from '../cli/run-cli.js';
+import { runBatch } from './run-batch.js';
+import { SQL_DIR } from '../pipeline/local-deps.js';
+
+const ROLLBACK = new Error('rollback');
+
+/** A model's statements: the models are plain SQL, one statement per `;` at a line's end. */
+const statementsOf = (sql: string): string[] => sql.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s.replace(/--[^\n]*/g, '').trim());
+
+runCli(async () => {
+  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' } } });
+  const url = values['database-url'] ?? process.env['DATABASE_URL'];
+  const runId = values['run-id'];
+  if (!url || !runId) throw new Error('usage: --database-url URL --run-id RUN (a run loaded but not yet transformed)');
+  if (values.stage) await runBatch(url, { runId, input: values.stage }, 'load');
+  const source = new FsSqlSource(SQL_DIR);
+  const work: [string, string, unknown[]][] = [];
+  for (const model of orderModels(await source.models())) statementsOf(model.sql).forEach((s, i) => work.push([`model ${model.name}#${i + 1}`, s, []]));
+  for (const test of await source.dataTests()) work.push([`test ${test.name}`, countedDataTest(test.sql), [runId]]);
+  for (const [name, sql] of Object.entries(RUN_EVIDENCE_STATEMENTS)) work.push([`evidence ${name}`, sql, [runId]]);
+  const wh = await connectPostgres(url);
+  const rows: [string, number][] = [];
+  try {
+    await wh.transaction(async (tx: WarehouseTx) => {
+      await setRunContext(tx, runId, values['as-of']);
+      await planForOnePass(tx);
+      for (const [label, sql, params] of work) {
+        const explain = values.explain !== undefined && values.explain.split(',').some((n) => label.includes(n));
+        const t0 = performance.now();
+        const out = await tx.query<Record<string, string>>(explain ? `explain (analyze, buffers) ${sql}` : sql, params);
+        rows.push([label, (performance.now() - t0) / 1000]);
+        if (explain) console.log(`--- ${label}\n${out.map((r) => Object.values(r)[0]).join('\n')}`);
+      }
+      const t0 = performance.now();
+      await countWarehouseTables(tx);
+      rows.push(['count tables', (performance.now() - t0) / 1000]);
+      throw ROLLBACK;
+    }).catch((e: unknown) => {
+      if (e !== ROLLBACK) throw e;
+    });
+  } finally {
+    await wh.close();
+  }
+  for (const [label, s] of rows) console.log(`${s.toFixed(2).padStart(7)}  ${label}`);
+  console.log(`${rows.reduce((a, [, s]) => a + s, 0).toFixed(2).padStart(7)}  total (rolled back)`);
+});

@@ -1,0 +1,101 @@
+// `npm run bench:scale -- --preload DIR [--patients 10000] --database-url URL [--keep-preload]`:
+// the run-scoped criterion, measured. The same generated batch (fresh ids: fresh-batch.ts) is run (anonymize, load, transform)
+// into an empty warehouse and into a copy of one already holding the batch in DIR, and the two
+// transforms' seconds are compared: run-scoped work costs about the same in both. The preloaded
+// warehouse is built once (kept with --keep-preload for the next measurement) and copied per
+// measurement as a template database, so each measurement starts from the same warehouse.
+import '../polyfills.js';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { runCli } from '../cli/run-cli.js';
+import { formatTable } from '../cli/format-table.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFreshBatch } from './fresh-batch.js';
+import { runBatch } from './run-batch.js';
+
+const PRELOAD_RUN = 'scale-preload';
+
+runCli(async () => {
+  const { values } = parseArgs({
+    options: {
+      preload: { type: 'string' },
+      patients: { type: 'string', default: '10000' },
+      'database-url': { type: 'string' },
+      'keep-preload': { type: 'boolean', default: false },
+      'scratch-prefix': { type: 'string', default: 'health_bench_scale' },
+      repeat: { type: 'string', default: '1' },
+    },
+  });
+  const serverUrl = values['database-url'] ?? process.env['DATABASE_URL'];
+  if (!serverUrl || !values.preload) throw new Error('usage: --preload DIR --database-url URL (a PostgreSQL server: the copies are template databases)');
+  const prefix = values['scratch-prefix'];
+  const server = scratchServer(serverUrl);
+  const preload = `${prefix}_preload`;
+  if (!(await server.holdsRun(preload))) {
+    log(`preloading ${values.preload} into ${preload} (once; --keep-preload keeps it)`);
+    await server.create(preload);
+    await runBatch(server.url(preload), { runId: PRELOAD_RUN, input: values.preload }, 'transform');
+  }
+  const rows: Record<string, string | number>[] = [];
+  const batchDir = await mkdtemp(join(tmpdir(), 'health-pipeline-scale-'));
+  await writeFreshBatch(batchDir, Number(values.patients), 99);
+  try {
+    for (let i = 0; i < Number(values.repeat); i++) {
+      for (const [warehouse, template] of [['empty', undefined], ['preloaded', preload]] as const) {
+        const db = `${prefix}_${warehouse}`;
+        await server.create(db, template);
+        try {
+          const s = await runBatch(server.url(db), { runId: 'scale-run', input: batchDir }, 'transform');
+          rows.push({ warehouse, anonymize: fmt(s.anonymize), load: fmt(s.load), transform: fmt(s.transform) });
+          log(`${warehouse}: transform ${fmt(s.transform)} s`);
+        } finally {
+          await server.drop(db);
+        }
+      }
+    }
+  } finally {
+    if (!values['keep-preload']) await server.drop(preload);
+    await rm(batchDir, { recursive: true, force: true });
+  }
+  const best = (w: string) => Math.min(...rows.filter((r) => r['warehouse'] === w).map((r) => Number(r['transform'])));
+  console.log(`\n${formatTable(rows)}\n\na ${values.patients}-patient batch's transform: ${best('preloaded').toFixed(2)} s into the preloaded warehouse, ${best('empty').toFixed(2)} s into an empty one (${(best('preloaded') / best('empty')).toFixed(2)}x; target at most 2x)`);
+});
+
+const fmt = (s: number | undefined) => (s ?? 0).toFixed(2);
+const log = (m: string) => process.stderr.write(m + '\n');
+
+function scratchServer(serverUrl: string) {
+  const admin = async <T extends pg.QueryResultRow>(sql: string, db?: string): Promise<T[]> => {
+    const c = new pg.Client({ connectionString: db ? url(db) : serverUrl });
+    await c.connect();
+    try {
+      return (await c.query<T>(sql)).rows;
+    } finally {
+      await c.end();
+    }
+  };
+  const url = (db: string) => {
+    const u = new URL(serverUrl);
+    u.pathname = `/${db}`;
+    return u.toString();
+  };
+  // Names come from the --scratch-prefix option and constants; quoted as identifiers.
+  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  return {
+    url,
+    /** Whether the database exists and holds a transformed run (kept from an earlier measurement). */
+    async holdsRun(db: string): Promise<boolean> {
+      const [exists] = await admin(`select 1 from pg_database where datname = '${db.replace(/'/g, "''")}'`);
+      if (!exists) return false;
+      const done = await admin(`select 1 from run_steps where step = 'transform' limit 1`, db).catch(() => []);
+      return done.length > 0;
+    },
+    async create(db: string, template?: string): Promise<void> {
+      await admin(`drop database if exists ${q(db)} with (force)`);
+      await admin(`create database ${q(db)}${template ? ` template ${q(template)} strategy file_copy` : ''}`);
+    },
+    drop: (db: string) => admin(`drop database if exists ${q(db)} with (force)`).then(() => undefined),
+  };
+}

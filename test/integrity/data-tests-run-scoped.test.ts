@@ -1,0 +1,82 @@
+// The data tests' run-scoped forms (the run's id as $1): inside a run, each rule still catches a row
+// that run wrote and breaks, and a row another run wrote is left to npm run dq. The whole-warehouse
+// forms are broken on purpose in data-tests.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
+import type { SqlFile, Warehouse } from '../../lambdas/ports.js';
+import { evaluateDataTests } from '../../lambdas/steps/io/data-tests.js';
+import { SQL_DIR } from '../../local/pipeline/local-deps.js';
+import { DATABASES, type TestDatabase } from '../helpers/databases.js';
+import { generatedInput, runPipeline } from '../helpers/run-pipeline.js';
+import { openTestWarehouse } from './support/warehouse.js';
+
+const OPTIONS = { config: { privacy: { noNoise: true } } };
+const ROLLBACK = new Error('rollback');
+const RUN_VISIT = "(select min(visit_key) from fact_visits where run_id = current_setting('h9.run'))";
+const RUN_PATIENT = "(select min(patient_key) from dim_patients where run_id = current_setting('h9.run'))";
+
+// One corruption of a row the committed run wrote per rule; each breaks exactly the rule named beside it.
+const CORRUPTIONS: [string, string][] = [
+  ['dim_patients_accepted_values', `update dim_patients set gender = 'Robot' where patient_key = ${RUN_PATIENT}`],
+  ['fact_visits_cost_valid', `update fact_visits set cost = null where visit_key = ${RUN_VISIT}`],
+  ['fact_visits_no_future_dates', `update fact_visits set visit_date = date '2030-01-01' where visit_key = ${RUN_VISIT}`],
+  ['fact_visits_relationships', `update fact_visits set patient_key = -1 where visit_key = ${RUN_VISIT}`],
+  ['fact_visits_unique_visit_id', `insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id)
+     select visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, 'another-run' from fact_visits where visit_key = ${RUN_VISIT}`],
+  // Versions are judged for the patients the run staged: stage the patient again as it stands.
+  ['dim_patients_versions_valid', `insert into staging_patients (patient_id, birth_year, gender, zip3, state, source_line, run_id)
+     select patient_id, birth_year, gender, zip3, state, 1, current_setting('h9.run') from dim_patients where patient_key = ${RUN_PATIENT};
+     update dim_patients set valid_to = valid_from where patient_key = ${RUN_PATIENT}`],
+];
+
+describe.each(DATABASES)('Run-scoped data tests on $name', (kind) => {
+  let db: TestDatabase;
+  let session: ReturnType<typeof openTestWarehouse>;
+  let wh: Warehouse;
+  let tests: SqlFile[];
+  let runId: string;
+  beforeAll(async () => {
+    db = await kind.create();
+    await runPipeline(db, generatedInput(20, 4, 17), OPTIONS);
+    session = openTestWarehouse(db);
+    wh = await session.warehouse();
+    tests = await new FsSqlSource(SQL_DIR).dataTests();
+    [{ run_id: runId }] = (await wh.query<{ run_id: string }>('select run_id from fact_visits limit 1')) as [{ run_id: string }];
+  });
+  afterAll(async () => {
+    await session.close();
+    await db.drop();
+  });
+
+  /** The tests that fail after `corruption`, judged inside the run `judgedRun`; then rolled back. */
+  const failingIn = async (judgedRun: string, corruption: string): Promise<string[]> => {
+    let failed: string[] = [];
+    await wh.transaction(async (tx) => {
+      await tx.query("select set_config('h9.run', $1, true)", [runId]);
+      await tx.script(corruption);
+      await tx.query("select set_config('pipeline.run_id', $1, true), set_config('pipeline.as_of', '2025-12-31', true)", [judgedRun]);
+      failed = (await evaluateDataTests(tx, tests)).filter((r) => r.failures > 0).map((r) => r.name);
+      throw ROLLBACK;
+    }).catch((e: unknown) => {
+      if (e !== ROLLBACK) throw e;
+    });
+    return failed;
+  };
+
+  it('all pass inside the run on its own rows', async () => {
+    expect(await failingIn(runId, 'select 1')).toEqual([]);
+  });
+
+  it.each(CORRUPTIONS)('%s catches a row the run wrote', async (name, corruption) => {
+    expect(await failingIn(runId, corruption)).toEqual([name]);
+  });
+
+  // (Not unique_visit_id: its corruption writes the duplicate as 'another-run'.)
+  const ANOTHER_RUNS_ROW = ['dim_patients_accepted_values', 'fact_visits_cost_valid', 'fact_visits_no_future_dates', 'fact_visits_relationships'];
+  it.each(CORRUPTIONS.filter(([name]) => ANOTHER_RUNS_ROW.includes(name)))(
+    "%s leaves another run's rows to npm run dq",
+    async (_name, corruption) => {
+      expect(await failingIn('another-run', corruption)).toEqual([]);
+    },
+  );
+});
