@@ -51,7 +51,7 @@ describe.each(DATABASES)('Identifier scan on $name', (kind) => {
     for (const t of ['dim_patients', 'fact_visits', 'staging_patients', 'staging_visits', 'audit_log', 'published_cells', 'published_releases', 'quarantine_rows']) {
       expect(where).toContain(`.${t}\n`);
     }
-    expect(where).toMatch(/clean.*patients\.csv/);
+    expect(where).toMatch(/clean.*patients\/part-\d+\.csv/);
     expect(where).toMatch(/published.*snapshot\.json/);
     expect(haystacks.find((h) => h.where.includes('dim_patients'))?.text.split('\n')).toHaveLength(PATIENTS);
     expect(logged.some((l) => l.startsWith('done privatize'))).toBe(true);

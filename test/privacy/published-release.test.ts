@@ -13,7 +13,7 @@ import { defaultConfig } from '../../lambdas/core/config.js';
 import { patientId } from '../../lambdas/core/generate/synthetic-data.js';
 import { createRowNoise } from '../../lambdas/core/privacy/row-noise.js';
 import type { ReleaseSnapshot } from '../../lambdas/core/publish/release-snapshot.js';
-import { cleanKey, latestDashboardKey, latestSnapshotKey } from '../../lambdas/steps/io/keys.js';
+import { cleanPartKey, latestDashboardKey, latestSnapshotKey } from '../../lambdas/steps/io/keys.js';
 import { localPaths } from '../../local/pipeline/local-deps.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
 import { generatedInput, runPipeline, TEST_KEY, withTestWarehouse } from '../helpers/run-pipeline.js';
@@ -94,7 +94,7 @@ describe.each(DATABASES)('What a release and the analysts see on $name', (kind) 
   // move into a migration (the lead's change); nothing fills it.
   it('keeps no name pseudonym: not in the clean file, not in any table; the reference column reads NULL', async () => {
     // Act
-    const header = (await readFile(join(localPaths(db.workDir).clean, cleanKey(input.runId, 'patients')), 'utf8')).split('\n')[0];
+    const header = (await readFile(join(localPaths(db.workDir).clean, cleanPartKey(input.runId, 'patients', 0)), 'utf8')).split('\n')[0];
     const [names] = await sql((wh) =>
       wh.query<{ returned: number; columns: number }>(
         `select (select count(anonymized_name) from get_dim_patients())::int as returned,
