@@ -1,9 +1,9 @@
-// `npm run bench -- --patients N [--database-url URL]`: times each step at that size and, in the
+// `npm run bench -- --patients N [--input DIR] [--workers N] [--database-url URL]`: times each step at that size and, in the
 // same run, a plain COPY of the same files as the baseline; prints seconds, rows/s, peak memory and
 // the ratio to the baseline. Runs in a scratch folder (and a scratch database on a server).
 import './polyfills.js';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -30,15 +30,19 @@ runCli(async () => {
       input: { type: 'string' },
       'database-url': { type: 'string' },
       json: { type: 'boolean', default: false },
+      workers: { type: 'string' },
     },
   });
+  // Anonymize's worker threads (default: one per core); 1 runs the chunks in the main thread.
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a whole number of at least 1, got ${values.workers}`);
   const patients = Number(values.patients);
   const serverUrl = values['database-url'] ?? (process.env['DATABASE_URL'] || undefined);
   const workDir = await mkdtemp(join(tmpdir(), 'health-pipeline-bench-'));
   const scratch = serverUrl ? await createScratchDatabase(serverUrl) : undefined;
   const memory = startMemorySampler();
   const input = values.input ? resolve(values.input) : undefined;
-  const deps = buildLocalDeps({ workDir, databaseUrl: scratch?.url, landingDir: input, config: defaultConfig, progress: silentProgress, logger: silentLogger, pseudonymKey: 'b'.repeat(64) });
+  const deps = buildLocalDeps({ workDir, databaseUrl: scratch?.url, landingDir: input, config: defaultConfig, progress: silentProgress, logger: silentLogger, pseudonymKey: 'b'.repeat(64), ...(workers !== undefined && { workers }) });
   // Every database call is timed, so the slowest single call (the cloud cancels one after 45 s) shows.
   const timed = timedWarehouse(await deps.warehouse());
   deps.warehouse = async () => timed.warehouse;
@@ -50,7 +54,7 @@ runCli(async () => {
     const t0 = Date.now();
     state = await steps.generate(deps, state);
     const inputRows = input ? await countRecords(deps.landing, state.batchPrefix) : Object.values(state.generated!.rows).reduce((a, b) => a + b, 0);
-    log(`${input ? `read ${input}:` : 'generated'} ${inputRows} rows in ${((Date.now() - t0) / 1000).toFixed(1)}s (${deps.describeWarehouse()}${serverUrl ? ` at ${redactUrl(serverUrl)}` : ''})`);
+    log(`${input ? `read ${input}:` : 'generated'} ${inputRows} rows in ${((Date.now() - t0) / 1000).toFixed(1)}s (${deps.describeWarehouse()}${serverUrl ? ` at ${redactUrl(serverUrl)}` : ''}; anonymize workers: ${workers ?? `one per core (${availableParallelism()})`})`);
     const wh = timed.warehouse;
     await migrate(wh, deps.sql);
 
