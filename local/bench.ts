@@ -6,7 +6,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { defaultConfig } from '../lambdas/core/config.js';
 import { silentLogger, silentProgress } from '../lambdas/ports.js';
 import { migrate, steps, type StepName } from '../lambdas/steps/index.js';
@@ -17,6 +16,7 @@ import { timedWarehouse, type CallLog, type CallRecord } from './bench/timed-war
 import { runCli } from './cli/run-cli.js';
 import { formatTable } from './cli/format-table.js';
 import { baselineCopy } from './bench/baseline-copy.js';
+import { scratchServer } from './bench/scratch-databases.js';
 import { startMemorySampler } from './bench/memory-sampler.js';
 import { buildLocalDeps } from './pipeline/local-deps.js';
 import { redactUrl } from '../lambdas/adapters/pg/pg-warehouse.js';
@@ -116,20 +116,10 @@ async function countRecords(landing: BlobStore, prefix: string): Promise<number>
 
 const log = (m: string) => process.stderr.write(m + '\n');
 
+/** A database of its own on the server, dropped when the bench ends. */
 async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = scratchServer(serverUrl);
   const name = `health_bench_${process.pid}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`drop database if exists ${name}`);
-  await admin(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+  await server.create(name);
+  return { url: server.url(name), drop: () => server.drop(name) };
 }

@@ -6,7 +6,7 @@
 // measurement as a template database, so each measurement starts from the same warehouse.
 import '../polyfills.js';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { scratchServer } from './scratch-databases.js';
 import { runCli } from '../cli/run-cli.js';
 import { formatTable } from '../cli/format-table.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -65,37 +65,3 @@ runCli(async () => {
 
 const fmt = (s: number | undefined) => (s ?? 0).toFixed(2);
 const log = (m: string) => process.stderr.write(m + '\n');
-
-function scratchServer(serverUrl: string) {
-  const admin = async <T extends pg.QueryResultRow>(sql: string, db?: string): Promise<T[]> => {
-    const c = new pg.Client({ connectionString: db ? url(db) : serverUrl });
-    await c.connect();
-    try {
-      return (await c.query<T>(sql)).rows;
-    } finally {
-      await c.end();
-    }
-  };
-  const url = (db: string) => {
-    const u = new URL(serverUrl);
-    u.pathname = `/${db}`;
-    return u.toString();
-  };
-  // Names come from the --scratch-prefix option and constants; quoted as identifiers.
-  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  return {
-    url,
-    /** Whether the database exists and holds a transformed run (kept from an earlier measurement). */
-    async holdsRun(db: string): Promise<boolean> {
-      const [exists] = await admin(`select 1 from pg_database where datname = '${db.replace(/'/g, "''")}'`);
-      if (!exists) return false;
-      const done = await admin(`select 1 from run_steps where step = 'transform' limit 1`, db).catch(() => []);
-      return done.length > 0;
-    },
-    async create(db: string, template?: string): Promise<void> {
-      await admin(`drop database if exists ${q(db)} with (force)`);
-      await admin(`create database ${q(db)}${template ? ` template ${q(template)} strategy file_copy` : ''}`);
-    },
-    drop: (db: string) => admin(`drop database if exists ${q(db)} with (force)`).then(() => undefined),
-  };
-}
