@@ -34,6 +34,9 @@ export function scratchServer(serverUrl: string) {
       await admin(`drop database if exists ${q(db)} with (force)`);
       await admin(`create database ${q(db)}${template ? ` template ${q(template)} strategy file_copy` : ''}`);
     },
+    /** A warehouse in service has been vacuumed and analyzed since its last batch (autovacuum); a
+     * template copied straight after its load would have the next run pay for setting hint bits. */
+    settle: (db: string) => admin('vacuum analyze', db).then(() => undefined),
     drop: (db: string) => admin(`drop database if exists ${q(db)} with (force)`).then(() => undefined),
   };
 }

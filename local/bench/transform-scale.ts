@@ -37,6 +37,7 @@ runCli(async () => {
     log(`preloading ${values.preload} into ${preload} (once; --keep-preload keeps it)`);
     await server.create(preload);
     await runBatch(server.url(preload), { runId: PRELOAD_RUN, input: values.preload }, 'transform');
+    await server.settle(preload);
   }
   const rows: Record<string, string | number>[] = [];
   const batchDir = await mkdtemp(join(tmpdir(), 'health-pipeline-scale-'));
