@@ -42,6 +42,11 @@ export interface PipelineConfig {
    * part file, and the load step copies one part per call. @default 250000
    */
   rowsPerChunk?: number;
+  /**
+   * Patients per call of the release's whole-history reads (k-anonymity, the DP clamp's inputs, the
+   * aggregates): each call reads one slice of patients, so no call grows with the warehouse. @default 250000
+   */
+  patientsPerReleaseSlice?: number;
 }
 
 // Privacy defaults, justified in PRIVACY.md ("Defaults"):

@@ -7,6 +7,7 @@ import { migrate, privatize } from '../../lambdas/steps/index.js';
 import { releaseKeyDomains } from '../../lambdas/core/publish/true-aggregates.js';
 import { queryTrueAggregates } from '../../lambdas/steps/io/aggregate-query.js';
 import { measureKAnonymity } from '../../lambdas/steps/io/k-anonymity-query.js';
+import type { PatientSlice } from '../../lambdas/core/publish/patient-slices.js';
 import type { LocalDeps } from '../../local/pipeline/local-deps.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
 import { testDeps } from '../helpers/run-pipeline.js';
@@ -58,17 +59,25 @@ describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) =
     await db.drop();
   });
 
-  it('measures the smallest class over every version analysts can read, each patient\'s history linked', async () => {
+  // One call for everyone, and slices that cut classes a and c in two: a class's patients are counted
+  // across the calls that read them (core/publish/patient-slices.ts).
+  const SLICINGS: { name: string; slices: PatientSlice[] }[] = [
+    { name: 'one slice', slices: [{}] },
+    { name: 'three slices cutting classes', slices: [{ until: 'a4' }, { from: 'a4', until: 'c3' }, { from: 'c3' }] },
+  ];
+
+  it.each(SLICINGS)('measures the smallest class over every version analysts can read, each patient\'s history linked ($name)', async ({ slices }) => {
     // Act
-    const k = await measureKAnonymity(await deps.warehouse(), 5, '2025-12-31');
+    const k = await (await deps.warehouse()).transaction((tx) => measureKAnonymity(tx, 5, '2025-12-31', slices));
 
     // Assess: a (6), c (5), b2 alone (current NY only) and b1 alone (CA then NY).
     expect(k).toEqual({ smallestK: 1, classes: 4, classesBelowK: 2 });
   });
 
-  it("puts every visit under the patient's current attributes, at most maxVisitsPerPatient per patient", async () => {
+  it.each(SLICINGS)("puts every visit under the patient's current attributes, at most maxVisitsPerPatient per patient ($name)", async ({ slices }) => {
     // Act
     const cells = await queryTrueAggregates(await deps.warehouse(), {
+      slices,
       clampCents: 200_000,
       asOf: '2025-12-31',
       domains: releaseKeyDomains({ rosterSpecialties: ['Cardiology', 'Pediatrics'], selectedDiagnoses: [], selectedSpecialties: [] }),

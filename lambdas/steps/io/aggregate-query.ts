@@ -13,7 +13,10 @@
 // queryReleaseInputs feeds the DP clamp and the partition selection of data-derived keys (one scan),
 // queryTrueAggregates every published table (grouping sets: one pass however many tables). Keys outside
 // a table's domain are pooled into OTHER, so the keys listed never depend on the data.
+// Both read one slice of patients per call (core/publish/patient-slices.ts) and add the slices up: every
+// figure is a count or a sum in which a patient's rows stay in their slice.
 import type { Sql } from '../../ports.js';
+import { sliceCondition, type PatientSlice } from '../../core/publish/patient-slices.js';
 import { CLAMP_CANDIDATES_CENTS } from '../../core/privacy/dp-quantile.js';
 import type { Candidate } from '../../core/privacy/partition-selection.js';
 import {
@@ -46,13 +49,29 @@ export interface ReleaseInputs {
 }
 
 /** One scan of the bounded contributions for all three: each patient's first cost and first data-derived keys. */
-export async function queryReleaseInputs(sql: Sql, b: { listed: Record<'diagnosis' | 'specialty', readonly string[]> }): Promise<ReleaseInputs> {
+export async function queryReleaseInputs(sql: Sql, b: { listed: Record<'diagnosis' | 'specialty', readonly string[]>; slices: readonly PatientSlice[] }): Promise<ReleaseInputs> {
+  const costHistogram = CLAMP_CANDIDATES_CENTS.map(() => 0);
+  const patientsPerKey = { diagnosis: new Map<string, number>(), specialty: new Map<string, number>() };
+  for (const slice of b.slices) {
+    for (const r of await queryReleaseInputsOf(sql, b.listed, slice)) {
+      if (r.kind === 'cost') costHistogram[Math.min(Number(r.key), costHistogram.length - 1)]! += Number(r.n);
+      else patientsPerKey[r.kind].set(r.key, (patientsPerKey[r.kind].get(r.key) ?? 0) + Number(r.n));
+    }
+  }
+  const candidatesOf = (counts: Map<string, number>): Candidate[] =>
+    [...counts].map(([key, patients]) => ({ key, patients })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { costHistogram, candidates: { diagnosis: candidatesOf(patientsPerKey.diagnosis), specialty: candidatesOf(patientsPerKey.specialty) } };
+}
+
+async function queryReleaseInputsOf(sql: Sql, listed: Record<'diagnosis' | 'specialty', readonly string[]>, slice: PatientSlice) {
   const outside = (dimension: string, param: string): string =>
     `${dimension} not in (select jsonb_array_elements_text(${param}::jsonb))`;
-  const rows = await sql.query<{ kind: 'cost' | 'diagnosis' | 'specialty'; key: string; n: number }>(
+  const inSlice = sliceCondition(slice, 'c.patient_id', 4);
+  return sql.query<{ kind: 'cost' | 'diagnosis' | 'specialty'; key: string; n: number }>(
     `with contributions as (
   select c.patient_id, c.nth, c.cost_cents, c.diagnosis, ${SPECIALTY_OF} as specialty
   from patient_contributions as c
+  where ${inSlice.sql}
 ),
 
 firsts as (
@@ -73,18 +92,11 @@ union all
 select 'specialty', specialty, count(*)::bigint from firsts where first_specialty group by 2`,
     [
       JSON.stringify(CLAMP_CANDIDATES_CENTS.map((c) => c + 1)),
-      JSON.stringify([...b.listed.diagnosis, OTHER]),
-      JSON.stringify([...b.listed.specialty, OTHER]),
+      JSON.stringify([...listed.diagnosis, OTHER]),
+      JSON.stringify([...listed.specialty, OTHER]),
+      ...inSlice.params,
     ],
   );
-  const costHistogram = CLAMP_CANDIDATES_CENTS.map(() => 0);
-  const candidates: ReleaseInputs['candidates'] = { diagnosis: [], specialty: [] };
-  for (const r of rows) {
-    if (r.kind === 'cost') costHistogram[Math.min(Number(r.key), costHistogram.length - 1)]! += Number(r.n);
-    else candidates[r.kind].push({ key: r.key, patients: Number(r.n) });
-  }
-  for (const list of Object.values(candidates)) list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { costHistogram, candidates };
 }
 
 const KEY_COLUMNS = ['age_group', 'gender', 'diagnosis', 'specialty', 'month', 'state', 'provider_id'] as const;
@@ -123,17 +135,20 @@ const cellOf = (columns: readonly string[]): string => (columns.length === 1 ? c
 const pooled = (column: string, param: string): string =>
   `case when ${column} in (select jsonb_array_elements_text(${param}::jsonb)) then ${column} else $3 end`;
 
-// $1 batch date, $2 clamp in cents, $3 OTHER, $4 states, $5 diagnoses, $6 specialties.
-const AGGREGATES = `with ages as materialized (
+// $1 batch date, $2 clamp in cents, $3 OTHER, $4 states, $5 diagnoses, $6 specialties, then the slice's bounds.
+const aggregatesOf = (slice: PatientSlice) => {
+  const patientsIn = sliceCondition(slice, 'd.patient_id', 7);
+  const contributionsIn = sliceCondition(slice, 'c.patient_id', 7);
+  return { params: patientsIn.params, sql: `with ages as materialized (
   select year, age_group_for(nullif(year, -1), $1::date) as age_group
-  from (select distinct coalesce(birth_year, -1) as year from dim_patients where is_current) as y
+  from (select distinct coalesce(d.birth_year, -1) as year from dim_patients as d where d.is_current and ${patientsIn.sql}) as y
 ),
 
 patients as (
   select d.patient_id, a.age_group, d.gender, ${pooled('d.state', '$4')} as state
   from dim_patients as d
   join ages as a on a.year = coalesce(d.birth_year, -1)
-  where d.is_current
+  where d.is_current and ${patientsIn.sql}
 ),
 
 contributions as (
@@ -143,6 +158,7 @@ contributions as (
     ${pooled(SPECIALTY_OF, '$6')} as specialty,
     least(greatest(c.cost_cents, 0), $2::bigint) as cost_cents
   from patient_contributions as c
+  where ${contributionsIn.sql}
 ),
 
 with_earlier as (
@@ -163,7 +179,8 @@ select
   count(cost_cents)::bigint as cost_count
 from with_earlier
 join patients using (patient_id)
-group by grouping sets (${GROUPING_SETS})`;
+group by grouping sets (${GROUPING_SETS})` };
+};
 
 type AggregateRow = Record<KeyColumn, string | null> & Record<string, number | string | null> & {
   g: number; visits: number; sum_cents: number; cost_count: number;
@@ -175,16 +192,38 @@ export interface AggregateBounds {
   clampCents: number;
   /** The release's diagnosis and specialty domains (anything else is pooled into OTHER). */
   domains: Pick<ReleaseDomains, 'diagnosis' | 'specialty'>;
+  /** One call per slice of patients; the cells are the slices' sums. */
+  slices: readonly PatientSlice[];
 }
 
 export async function queryTrueAggregates(sql: Sql, b: AggregateBounds): Promise<TrueCell[]> {
-  const rows = await sql.query<AggregateRow>(AGGREGATES, [
+  const cells = new Map<string, TrueCell>();
+  for (const slice of b.slices) {
+    for (const cell of await queryCellsOf(sql, b, slice)) {
+      const id = `${cell.table}\u0000${JSON.stringify(cell.key)}`;
+      const sum = cells.get(id);
+      if (!sum) cells.set(id, cell);
+      else {
+        sum.visits += cell.visits;
+        sum.patients += cell.patients;
+        sum.sumCents += cell.sumCents;
+        sum.costCount += cell.costCount;
+      }
+    }
+  }
+  return [...cells.values()];
+}
+
+async function queryCellsOf(sql: Sql, b: AggregateBounds, slice: PatientSlice): Promise<TrueCell[]> {
+  const query = aggregatesOf(slice);
+  const rows = await sql.query<AggregateRow>(query.sql, [
     b.asOf,
     b.clampCents,
     OTHER,
     JSON.stringify(US_STATES),
     JSON.stringify(b.domains.diagnosis),
     JSON.stringify(b.domains.specialty),
+    ...query.params,
   ]);
   return rows.map((r) => {
     const table = TABLE_BY_GROUPING.get(Number(r.g));
@@ -199,6 +238,12 @@ export async function queryTrueAggregates(sql: Sql, b: AggregateBounds): Promise
       costCount: Number(r.cost_count),
     };
   });
+}
+
+/** How many patients the release covers (their current versions), to size its slices. */
+export async function countCurrentPatients(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ n: number }>('select count(*)::bigint as n from dim_patients where is_current');
+  return Number(row?.n ?? 0);
 }
 
 /** What no patient influences: the provider roster and its specialties, the reporting months. */
