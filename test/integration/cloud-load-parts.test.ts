@@ -1,12 +1,11 @@
 // Bounded calls: through the RDS Data API double (in process, as the cloud-flow tests drive it), a batch
 // anonymised into several clean parts per entity is loaded with one aws_s3 import per part, all inside
 // the load's one transaction, and no import holds more rows than a part may.
-import type { ExecuteStatementCommandInput } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTITIES, type RunState } from '../../lambdas/steps/run-state.js';
 import { runLocal } from '../../local/pipeline/run-local.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { cloudTestDeps, withCloudDeps } from '../helpers/doubles/cloud-run.js';
+import { cloudTestDeps, watchStatements, withCloudDeps } from '../helpers/doubles/cloud-run.js';
 import { generatedInput } from '../helpers/run-pipeline.js';
 
 const ROWS_PER_CHUNK = 40;
@@ -26,17 +25,12 @@ describe.each(DATABASES)('The load step through the Data API double on $name', (
   beforeAll(async () => {
     db = await kind.create();
     const deps = cloudTestDeps(db, { config: { rowsPerChunk: ROWS_PER_CHUNK, privacy: { noNoise: true } } });
-    const dataApi = deps.cloud!.doubles.dataApi;
-    const execute = dataApi.executeStatement.bind(dataApi);
-    dataApi.executeStatement = async (input: ExecuteStatementCommandInput) => {
-      const out = await execute(input);
-      if (/aws_s3\.table_import_from_s3/.test(input.sql ?? '')) {
-        const answer = String(out.records?.[0]?.[0]?.stringValue ?? '');
-        const [, rows, key] = /^(\d+) rows? imported into relation "[^"]+" from file (\S+)/.exec(answer) ?? [];
-        imports.push({ transactionId: input.transactionId, key: key ?? '', rows: Number(rows) });
-      }
-      return out;
-    };
+    watchStatements(deps, (input, out) => {
+      if (!/aws_s3\.table_import_from_s3/.test(input.sql ?? '')) return;
+      const answer = String(out.records?.[0]?.[0]?.stringValue ?? '');
+      const [, rows, key] = /^(\d+) rows? imported into relation "[^"]+" from file (\S+)/.exec(answer) ?? [];
+      imports.push({ transactionId: input.transactionId, key: key ?? '', rows: Number(rows) });
+    });
     state = await withCloudDeps(deps, (d) => runLocal(d, INPUT));
   });
   afterAll(() => db?.drop());

@@ -1,13 +1,12 @@
 // Bounded calls in privatize: through the RDS Data API double, a release over more patients than a slice
 // reads the whole history one slice of patients per call (k-anonymity, the DP clamp's inputs, the
 // aggregates), every call inside the release's one transaction, the slices covering the id space once.
-import type { ExecuteStatementCommandInput } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientSlices } from '../../lambdas/core/publish/patient-slices.js';
 import type { RunState } from '../../lambdas/steps/run-state.js';
 import { runLocal } from '../../local/pipeline/run-local.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { cloudTestDeps, withCloudDeps } from '../helpers/doubles/cloud-run.js';
+import { cloudTestDeps, watchStatements, withCloudDeps } from '../helpers/doubles/cloud-run.js';
 import { generatedInput } from '../helpers/run-pipeline.js';
 
 const PATIENTS_PER_SLICE = 30;
@@ -34,14 +33,11 @@ describe.each(DATABASES)('The release through the Data API double on $name', (ki
   beforeAll(async () => {
     db = await kind.create();
     const deps = cloudTestDeps(db, { config: { patientsPerReleaseSlice: PATIENTS_PER_SLICE, privacy: { noNoise: true } } });
-    const dataApi = deps.cloud!.doubles.dataApi;
-    const execute = dataApi.executeStatement.bind(dataApi);
-    dataApi.executeStatement = async (input: ExecuteStatementCommandInput) => {
+    watchStatements(deps, (input) => {
       const sql = input.sql ?? '';
       const read = (Object.keys(READS) as (keyof typeof READS)[]).find((r) => READS[r].test(sql));
       if (read) calls.push({ read, sql, transactionId: input.transactionId });
-      return execute(input);
-    };
+    });
     state = await withCloudDeps(deps, (d) => runLocal(d, INPUT));
   });
   afterAll(() => db?.drop());

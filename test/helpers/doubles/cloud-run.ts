@@ -1,3 +1,5 @@
+import type { ExecuteStatementCommandInput } from '@aws-sdk/client-rds-data';
+import type { StatementOutput } from '../../../local/doubles/data-api/results.js';
 // Runs the offline pipeline the way `npm run simulate -- --engine data-api` does (the state machine
 // through the harness, the cloud adapters on the cloud doubles), with the SDK clients routed in process
 // by aws-sdk-client-mock instead of over HTTP.
@@ -23,3 +25,14 @@ export async function withCloudDeps<T>(deps: LocalDeps, fn: (deps: LocalDeps) =>
 
 export const runCloudPipeline = (db: TestDatabase, input: RunInput, o: TestRunOptions = {}): Promise<RunState> =>
   withCloudDeps(cloudTestDeps(db, o), (deps) => runLocal(deps, input));
+
+/** Calls `seen` with every statement the Data API double executes for these deps, and what it answered. */
+export function watchStatements(deps: LocalDeps, seen: (input: ExecuteStatementCommandInput, output: StatementOutput) => void): void {
+  const dataApi = deps.cloud!.doubles.dataApi;
+  const execute = dataApi.executeStatement.bind(dataApi);
+  dataApi.executeStatement = async (input: ExecuteStatementCommandInput) => {
+    const output = await execute(input);
+    seen(input, output);
+    return output;
+  };
+}
