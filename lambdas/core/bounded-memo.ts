@@ -9,7 +9,9 @@ export function boundedMemo<V>(compute: (key: string) => V, capacity = DEFAULT_M
   if (!(capacity >= 1)) throw new RangeError(`a memo's capacity must be at least 1, got ${capacity}`);
   const known = new Map<string, V>();
   return (key) => {
-    if (known.has(key)) return known.get(key) as V;
+    const found = known.get(key);
+    // One lookup for the common case; has() only to tell a remembered undefined from none.
+    if (found !== undefined || known.has(key)) return found as V;
     const value = compute(key);
     if (known.size >= capacity) known.clear();
     known.set(key, value);

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Entity } from '../../steps/run-state.js';
 import type { CleanRow } from '../contract/clean-contract.js';
 import type { FreeTextField } from '../vocabulary/vocabulary.js';
-import type { VocabularyResolver } from '../vocabulary/census.js';
+import type { Resolution, VocabularyResolver } from '../vocabulary/census.js';
 import { ageOn, birthYearOf, zip3 } from './generalise.js';
 import { rowParser } from './row-parser.js';
 import { patientFields, patientRow, providerFields, providerRow, visitFields, visitRow } from './row-schemas.js';
@@ -68,16 +68,11 @@ export function anonymizeProvider(raw: Record<string, string>, line: number, t: 
   return { ok: true, row: { provider_id: p.provider_id, provider_name: p.provider_name, specialty: specialty.value, source_line: line } };
 }
 
-/** Maps every free-text field of a row through the vocabulary; the issues of those refused. */
-function resolveFreeText<F extends FreeTextField>(fields: Record<F, string>, t: AnonymizeTools): { values: Record<F, string>; issues: RowIssue[] } {
-  const values = {} as Record<F, string>;
+/** The issues of a visit's free-text fields the vocabulary refused, in field order. */
+function freeTextIssues(resolved: readonly [FreeTextField, Resolution][]): RowIssue[] {
   const issues: RowIssue[] = [];
-  for (const field of Object.keys(fields) as F[]) {
-    const r = t.vocabulary.resolve(field, fields[field]);
-    if (r.ok) values[field] = r.value;
-    else issues.push({ field, reason: r.reason });
-  }
-  return { values, issues };
+  for (const [field, r] of resolved) if (!r.ok) issues.push({ field, reason: r.reason });
+  return issues;
 }
 
 export function anonymizeVisit(raw: Record<string, string>, line: number, t: AnonymizeTools): RowOutcome<'visits'> {
@@ -86,8 +81,12 @@ export function anonymizeVisit(raw: Record<string, string>, line: number, t: Ano
   const v = parsed.data;
   if (v.visit_date > t.asOf) return reject('visit_date', `visit_date ${v.visit_date} is after the batch date ${t.asOf}`);
   if (v.visit_date < EARLIEST_VISIT) return reject('visit_date', `visit_date ${v.visit_date} is before ${EARLIEST_VISIT}`);
-  const free = resolveFreeText({ visit_type: v.visit_type, diagnosis: v.diagnosis, procedure_performed: v.procedure_performed }, t);
-  if (free.issues.length) return { ok: false, issues: free.issues };
+  const visitType = t.vocabulary.resolve('visit_type', v.visit_type);
+  const diagnosis = t.vocabulary.resolve('diagnosis', v.diagnosis);
+  const procedure = t.vocabulary.resolve('procedure_performed', v.procedure_performed);
+  if (!visitType.ok || !diagnosis.ok || !procedure.ok) {
+    return { ok: false, issues: freeTextIssues([['visit_type', visitType], ['diagnosis', diagnosis], ['procedure_performed', procedure]]) };
+  }
   const visitId = t.pseudonym('visit', v.visit_id);
   // No cost stays empty (NULL once loaded), and so does its noisy copy.
   const cost = v.cost === undefined ? undefined : v.cost / 100;
@@ -98,7 +97,9 @@ export function anonymizeVisit(raw: Record<string, string>, line: number, t: Ano
       patient_id: t.pseudonym('patient', v.patient_id),
       provider_id: v.provider_id,
       visit_date: v.visit_date,
-      ...free.values,
+      visit_type: visitType.value,
+      diagnosis: diagnosis.value,
+      procedure_performed: procedure.value,
       cost: cost === undefined ? '' : cost.toFixed(2),
       cost_with_privacy: cost === undefined ? '' : t.costWithPrivacy(cost, visitId).toFixed(2),
       source_line: line,

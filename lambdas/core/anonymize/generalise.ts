@@ -33,10 +33,28 @@ export function ageBand(age: number): string {
 
 /** Whole years between a birth date and a reference date, both YYYY-MM-DD. */
 export function ageOn(birth: string, asOf: string): number {
+  // As YYYYMMDD numbers, the difference's ten-thousands are the whole years (the row path's dates are
+  // all of this form); other text is read the general way.
+  const b = yyyymmdd(birth);
+  const r = yyyymmdd(asOf);
+  if (b >= 0 && r >= 0) return Math.floor((r - b) / 10_000);
   const [by, bm, bd] = birth.split('-').map(Number) as [number, number, number];
   const [ry, rm, rd] = asOf.split('-').map(Number) as [number, number, number];
   const hadBirthday = rm > bm || (rm === bm && rd >= bd);
   return ry - by - (hadBirthday ? 0 : 1);
+}
+
+/** YYYY-MM-DD as the number YYYYMMDD, or -1 for any other text. */
+function yyyymmdd(date: string): number {
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return -1;
+  let n = 0;
+  for (let i = 0; i < 10; i += 1) {
+    if (i === 4 || i === 7) continue;
+    const c = date.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** Where the restricted ZIP3 list comes from (census, year, publication), for reports and docs. */

@@ -10,11 +10,13 @@ export type RowParse<T> = { success: true; data: T } | { success: false; error: 
 export type RowParser<T> = (raw: Readonly<Record<string, string>>) => RowParse<T>;
 
 export function rowParser<F extends Record<string, FieldRule<unknown>>, T>(fields: F, schema: z.ZodType<T>): RowParser<T> {
-  const rules = Object.entries(fields);
+  const names = Object.keys(fields);
+  const checks = names.map((name) => fields[name]!.cheap);
   return (raw) => {
     const data: Record<string, unknown> = {};
-    for (const [name, rule] of rules) {
-      const value = rule.cheap(raw[name]);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const value = checks[i]!(raw[name]);
       if (value === ASK_ZOD) return schema.safeParse(raw) as RowParse<T>;
       data[name] = value;
     }

@@ -12,7 +12,7 @@
 import type { PrivacyConfig } from '../config.js';
 import { PipelineError } from '../errors.js';
 import { prepareHmacSha256 } from './hmac-sha256.js';
-import { keyedBitSource } from './keyed-bits.js';
+import { reseedableBits } from './keyed-bits.js';
 import { sampleDiscreteLaplaceRational, scaleFor } from './mechanisms.js';
 
 const MIN_KEY_BYTES = 32;
@@ -78,11 +78,13 @@ export function createRowNoise(
       return clampedCents(cost, maxCents) / 100;
     };
   }
-  const hmac = prepareHmacSha256(rowNoiseKey);
+  // One bit source for all rows, reseeded with each row's seed `row-noise:${rowId}:${cents}`.
+  const bits = reseedableBits(prepareHmacSha256(rowNoiseKey));
   return (cost, rowId) => {
     checkRowId(rowId);
     const cents = clampedCents(cost, maxCents);
-    const noise = sampleDiscreteLaplaceRational(t, s, keyedBitSource(hmac, `row-noise:${rowId}:${cents}`));
+    bits.reseed('row-noise:', rowId, `:${cents}`);
+    const noise = sampleDiscreteLaplaceRational(t, s, bits);
     return (cents + noise) / 100;
   };
 }

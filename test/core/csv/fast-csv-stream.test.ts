@@ -69,6 +69,22 @@ describe('Function: readCsvFast', () => {
       expect(groups.map((g) => g.map((r) => r.line))).toEqual([[2], [4, 5]]);
       expect(groups.flat()).toEqual((await readAll(readCsvFast(stream(pieces)))).records);
     });
+
+    it('split a large input chunk into groups of at most 64 KiB of records, the same records in order', async () => {
+      // Prepare: one 1 MiB-sized chunk, as a file store hands on, with a quoted newline here and there.
+      const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? `${i},"two\nlines"` : `${i},plain text ${i}`));
+      const input = utf8(`id,note\n${lines.join('\n')}\n`);
+      const groups: SourceRecord[][] = [];
+
+      // Act
+      for await (const g of readCsvFast(stream([input])).batches) groups.push(g);
+
+      // Assess
+      expect(groups.length).toBeGreaterThanOrEqual(Math.floor(input.byteLength / 65_536));
+      // A group holds the records that end in its piece: one may have started in the piece before.
+      expect(Math.max(...groups.map((g) => g.reduce((n, r) => n + r.raw.length + 1, 0)))).toBeLessThanOrEqual(65_536 + 40);
+      expect(groups.flat()).toEqual(inFileOrder((await readAll(readCsv(stream([input])))).records));
+    });
   });
 
   describe('header', () => {

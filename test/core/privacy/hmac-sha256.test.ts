@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom, prepareHmacSha256, sha256 } from '../../../lambdas/core/privacy/index.js';
 
@@ -63,6 +64,45 @@ describe('Function: prepareHmacSha256', () => {
     expect(Array.from(second)).not.toEqual(Array.from(firstCopy));
     expect(macA).not.toBe(macB);
     expect(hex(macA)).toBe(Buffer.from(firstCopy.buffer).swap32().toString('hex'));
+  });
+});
+
+describe('Method: digestJoinedWords', () => {
+  // Parts near the one-block limit (55 bytes in all), ASCII and not, so both the fast and the long way run.
+  const part = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.constantFrom('', ':', 'patient', 'row-noise:', 'é', '\u{1F600}', 'x'.repeat(55), 'y'.repeat(56)),
+    fc.string({ unit: 'binary', maxLength: 12 }),
+  );
+
+  it('equals createHmac over the joined parts, for random keys and parts', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 100 }), part, part, part, part, (key, a, b, c, d) => {
+        // Prepare
+        const hmac = prepareHmacSha256(key);
+        const expected = createHmac('sha256', key).update(a + b + c + d).digest('hex');
+
+        // Act
+        const words = Int32Array.from(hmac.digestJoinedWords(a, b, c, d));
+
+        // Assess
+        expect(Buffer.from(words.buffer).swap32().toString('hex')).toBe(expected);
+        expect(hex(hmac.digest(a + b + c + d))).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('treats missing parts as empty', () => {
+    // Prepare
+    const hmac = prepareHmacSha256(bytes('k', 32));
+
+    // Act
+    const two = Array.from(hmac.digestJoinedWords('patient', ':P1'));
+    const joined = Array.from(hmac.digestWords('patient:P1'));
+
+    // Assess
+    expect(two).toEqual(joined);
   });
 });
 
