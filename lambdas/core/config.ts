@@ -42,6 +42,12 @@ export interface PipelineConfig {
    * part file, and the load step copies one part per call. @default 250000
    */
   rowsPerChunk?: number;
+  /**
+   * Staged lines per call of a sliced transform model (`-- slices:`, docs/TRANSFORM.md): the fact
+   * insert, the contributions fold and the dimension merge each handle at most this many rows a call.
+   * @default 250000
+   */
+  transformSliceRows?: number;
 }
 
 // Privacy defaults, justified in PRIVACY.md ("Defaults"):

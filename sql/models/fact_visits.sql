@@ -1,5 +1,8 @@
 -- depends_on: dim_patients, dim_providers, fact_partitions, quarantine_orphans
--- New visits only: a visit_id already in the warehouse is not loaded again (idempotent reloads).
+-- slices: staging_visits
+-- New visits only: a visit_id already in the warehouse is not loaded again (idempotent reloads). Run
+-- per slice of the staged visits: an id is in stg_visits once (later lines are quarantined), so an
+-- earlier slice's rows never meet this anti-join.
 insert into fact_visits (
   visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis,
   procedure_performed, cost, cost_with_privacy, run_id
