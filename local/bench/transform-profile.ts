@@ -5,6 +5,7 @@
 // and loads the batch in DIR as run R (once). With --explain, prints EXPLAIN ANALYZE for the
 // statements whose label contains A or B. A sliced model (`-- slices:`) runs per slice as the transform
 // runs it (--slice-rows N, default the transform's); its line gives the calls and the slowest one.
+// --setup SQL runs first in the same rolled-back transaction, e.g. 'drop index X' to price an index.
 import '../polyfills.js';
 import { parseArgs } from 'node:util';
 import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
@@ -27,7 +28,7 @@ const ROLLBACK = new Error('rollback');
 const statementsOf = (sql: string): string[] => sql.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s.replace(/--[^\n]*/g, '').trim());
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' }, 'slice-rows': { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' }, 'slice-rows': { type: 'string' }, setup: { type: 'string' } } });
   const url = values['database-url'] ?? process.env['DATABASE_URL'];
   const runId = values['run-id'];
   if (!url || !runId) throw new Error('usage: --database-url URL --run-id RUN (a run loaded but not yet transformed)');
@@ -57,6 +58,7 @@ runCli(async () => {
     await wh.transaction(async (tx: WarehouseTx) => {
       await setRunContext(tx, runId, values['as-of']);
       await planForOnePass(tx);
+      if (values.setup) await tx.script(values.setup);
       for (const group of groups) {
         const runAll = async () => {
           for (const item of group.work) await time(tx, item);
