@@ -47,6 +47,12 @@ export interface PipelineConfig {
    * aggregates): each call reads one slice of patients, so no call grows with the warehouse. @default 250000
    */
   patientsPerReleaseSlice?: number;
+  /**
+   * Staged lines per call of a sliced transform model (`-- slices:`, docs/TRANSFORM.md): the fact
+   * insert, the contributions fold and the dimension merge each handle at most this many rows a call.
+   * @default 250000
+   */
+  transformSliceRows?: number;
 }
 
 // Privacy defaults, justified in PRIVACY.md ("Defaults"):

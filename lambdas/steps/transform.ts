@@ -1,7 +1,9 @@
 // Step 4: the SQL models in dependency order (staging views -> dimensions -> partitioned fact), then
 // the data tests and the run's reconciliation, all in one transaction: a failure leaves the warehouse
-// as it was. Every model reads only this run's staging rows, and transforms of overlapping runs take
+// as it was. A model marked `-- slices:` runs once per slice of the run's staged lines, so no call
+// grows with the batch (io/model-slices.ts). Every model reads only this run's staging rows, and transforms of overlapping runs take
 // turns (a transaction-level lock, so a crashed run can never hold it), so batches never mix.
+import { DEFAULT_SLICE_ROWS, slicedBy } from '../core/models/model-slices.js';
 import { orderModels } from '../core/models/order-models.js';
 import { reconcile, type EntityEvidence } from '../core/integrity/reconcile.js';
 import { PipelineError } from '../core/errors.js';
@@ -9,6 +11,7 @@ import type { Sql, SqlFile } from '../ports.js';
 import { ENTITIES, type Entity, type RunState, type Step, type TransformOutput } from './run-state.js';
 import { evaluateDataTests } from './io/data-tests.js';
 import { clearRunStaging, queryRunEvidence, type WarehouseEvidence } from './io/run-evidence.js';
+import { forEachSlice } from './io/model-slices.js';
 import { countWarehouseTables } from './io/run-tables.js';
 import { audit, planForOnePass, setRunContext } from './io/session.js';
 import { takeTurn } from './io/turn-lock.js';
@@ -18,7 +21,8 @@ type Transformed = Omit<TransformOutput, 'partitions' | 'ms'>;
 export const transform: Step = async (deps, state) => {
   const started = deps.now();
   const warehouse = await deps.warehouse();
-  const models = orderModels(await deps.sql.models());
+  const models = orderModels(await deps.sql.models()).map((m) => ({ ...m, slices: slicedBy(m) }));
+  const sliceRows = deps.config.transformSliceRows ?? DEFAULT_SLICE_ROWS;
   const tests = await deps.sql.dataTests();
   const result = await warehouse.transaction(async (tx) => {
     await setRunContext(tx, state.runId, state.asOf);
@@ -32,7 +36,8 @@ export const transform: Step = async (deps, state) => {
     await tx.query('delete from quarantine_rows where run_id = $1', [state.runId]);
     for (const model of models) {
       deps.progress.start(`transform ${model.name}`);
-      await tx.script(model.sql);
+      if (model.slices) await forEachSlice(tx, model.slices, state.runId, sliceRows, () => tx.script(model.sql));
+      else await tx.script(model.sql);
       deps.progress.done(`transform ${model.name}`);
     }
     const dataTests = await runDataTests(tx, tests);

@@ -3,17 +3,21 @@
 // test, the evidence queries, the table counts) in a transaction it rolls back, printing each one's
 // seconds, so a 400k run staged once can be profiled again and again. --stage DIR first anonymizes
 // and loads the batch in DIR as run R (once). With --explain, prints EXPLAIN ANALYZE for the
-// statements whose label contains A or B.
+// statements whose label contains A or B. A sliced model (`-- slices:`) runs per slice as the transform
+// runs it (--slice-rows N, default the transform's); its line gives the calls and the slowest one.
+// --setup SQL runs first in the same rolled-back transaction, e.g. 'drop index X' to price an index.
 import '../polyfills.js';
 import { parseArgs } from 'node:util';
 import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
 import { connectPostgres } from '../../lambdas/adapters/pg/pg-warehouse.js';
+import { DEFAULT_SLICE_ROWS, slicedBy, type SliceableTable } from '../../lambdas/core/models/model-slices.js';
 import { orderModels } from '../../lambdas/core/models/order-models.js';
 import type { WarehouseTx } from '../../lambdas/ports.js';
 import { countedDataTest } from '../../lambdas/steps/io/data-tests.js';
 import { RUN_EVIDENCE_STATEMENTS } from '../../lambdas/steps/io/run-evidence.js';
 import { planForOnePass, setRunContext } from '../../lambdas/steps/io/session.js';
 import { countWarehouseTables } from '../../lambdas/steps/io/run-tables.js';
+import { forEachSlice } from '../../lambdas/steps/io/model-slices.js';
 import { runCli } from '../cli/run-cli.js';
 import { runBatch } from './run-batch.js';
 import { SQL_DIR } from '../pipeline/local-deps.js';
@@ -24,32 +28,48 @@ const ROLLBACK = new Error('rollback');
 const statementsOf = (sql: string): string[] => sql.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s.replace(/--[^\n]*/g, '').trim());
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' }, 'slice-rows': { type: 'string' }, setup: { type: 'string' } } });
   const url = values['database-url'] ?? process.env['DATABASE_URL'];
   const runId = values['run-id'];
   if (!url || !runId) throw new Error('usage: --database-url URL --run-id RUN (a run loaded but not yet transformed)');
   if (values.stage) await runBatch(url, { runId, input: values.stage }, 'load');
   const source = new FsSqlSource(SQL_DIR);
-  const work: [string, string, unknown[]][] = [];
-  for (const model of orderModels(await source.models())) statementsOf(model.sql).forEach((s, i) => work.push([`model ${model.name}#${i + 1}`, s, []]));
-  for (const test of await source.dataTests()) work.push([`test ${test.name}`, countedDataTest(test.sql), [runId]]);
-  for (const [name, sql] of Object.entries(RUN_EVIDENCE_STATEMENTS)) work.push([`evidence ${name}`, sql, [runId]]);
+  const sliceRows = Number(values['slice-rows'] ?? DEFAULT_SLICE_ROWS);
+  const groups: { slices?: SliceableTable; work: [string, string, unknown[]][] }[] = [];
+  for (const model of orderModels(await source.models())) {
+    groups.push({ slices: slicedBy(model), work: statementsOf(model.sql).map((s, i) => [`model ${model.name}#${i + 1}`, s, []]) });
+  }
+  const once: [string, string, unknown[]][] = [];
+  for (const test of await source.dataTests()) once.push([`test ${test.name}`, countedDataTest(test.sql), [runId]]);
+  for (const [name, sql] of Object.entries(RUN_EVIDENCE_STATEMENTS)) once.push([`evidence ${name}`, sql, [runId]]);
+  groups.push({ work: once });
   const wh = await connectPostgres(url);
-  const rows: [string, number][] = [];
+  const rows = new Map<string, { seconds: number; calls: number; slowest: number }>();
+  const time = async (tx: WarehouseTx, [label, sql, params]: [string, string, unknown[]]) => {
+    const explain = values.explain !== undefined && values.explain.split(',').some((n) => label.includes(n));
+    const t0 = performance.now();
+    const out = await tx.query<Record<string, string>>(explain ? `explain (analyze, buffers) ${sql}` : sql, params);
+    const seconds = (performance.now() - t0) / 1000;
+    const row = rows.get(label) ?? { seconds: 0, calls: 0, slowest: 0 };
+    rows.set(label, { seconds: row.seconds + seconds, calls: row.calls + 1, slowest: Math.max(row.slowest, seconds) });
+    if (explain) console.log(`--- ${label}\n${out.map((r) => Object.values(r)[0]).join('\n')}`);
+  };
   try {
     await wh.transaction(async (tx: WarehouseTx) => {
       await setRunContext(tx, runId, values['as-of']);
       await planForOnePass(tx);
-      for (const [label, sql, params] of work) {
-        const explain = values.explain !== undefined && values.explain.split(',').some((n) => label.includes(n));
-        const t0 = performance.now();
-        const out = await tx.query<Record<string, string>>(explain ? `explain (analyze, buffers) ${sql}` : sql, params);
-        rows.push([label, (performance.now() - t0) / 1000]);
-        if (explain) console.log(`--- ${label}\n${out.map((r) => Object.values(r)[0]).join('\n')}`);
+      if (values.setup) await tx.script(values.setup);
+      for (const group of groups) {
+        const runAll = async () => {
+          for (const item of group.work) await time(tx, item);
+        };
+        if (group.slices) await forEachSlice(tx, group.slices, runId, sliceRows, runAll);
+        else await runAll();
       }
       const t0 = performance.now();
       await countWarehouseTables(tx);
-      rows.push(['count tables', (performance.now() - t0) / 1000]);
+      const seconds = (performance.now() - t0) / 1000;
+      rows.set('count tables', { seconds, calls: 1, slowest: seconds });
       throw ROLLBACK;
     }).catch((e: unknown) => {
       if (e !== ROLLBACK) throw e;
@@ -57,6 +77,6 @@ runCli(async () => {
   } finally {
     await wh.close();
   }
-  for (const [label, s] of rows) console.log(`${s.toFixed(2).padStart(7)}  ${label}`);
-  console.log(`${rows.reduce((a, [, s]) => a + s, 0).toFixed(2).padStart(7)}  total (rolled back)`);
+  for (const [label, r] of rows) console.log(`${r.seconds.toFixed(2).padStart(7)}  ${label}${r.calls > 1 ? ` (${r.calls} calls, slowest ${r.slowest.toFixed(2)})` : ''}`);
+  console.log(`${[...rows.values()].reduce((a, r) => a + r.seconds, 0).toFixed(2).padStart(7)}  total (rolled back)`);
 });

@@ -7,8 +7,8 @@
 -- attributes are NOT kept: a release joins the patient's current dim_patients version, whose birth
 -- year any transform may correct or top-code in place.
 --
--- Who keeps it: the transform's last model (sql/models/patient_contributions.sql) refolds the patients
--- its batch brought visits for, in the transform's transaction; privatize rebuilds it when the
+-- Who keeps it: the transform's fact insert (sql/models/fact_visits.sql) folds in the visits it adds,
+-- in the transform's transaction; privatize rebuilds it when the
 -- configured bound differs from the one it was built with; rotate-key and retention rebuild it after
 -- rewriting visit ids or detaching partitions. Restricted like fact_visits (exact costs): pipeline only.
 -- Forward-only and idempotent.

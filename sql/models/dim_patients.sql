@@ -1,14 +1,12 @@
--- depends_on:
+-- depends_on: quarantine_duplicates
+-- slices: staging_patients
 -- Patients, versioned (type 2) on gender, ZIP3 and state only. Age is not stored: the birth year
 -- (NULL = 90 or older, Safe Harbor's top-code) is a fact about the person, corrected in place on every
 -- version (type 1), so a patient re-sent a year later with unchanged facts gets no new version and no
 -- version date brackets a birthday. get_dim_patients() derives age_group and age_band from it at the
--- newest batch date (age_reference). Unchanged patients are left alone: the same batch twice changes nothing.
-
--- Ages are stated at the newest batch date loaded, whatever order batches arrive in.
-insert into age_reference (id, as_of)
-values (1, current_setting('pipeline.as_of')::date)
-on conflict (id) do update set as_of = greatest(age_reference.as_of, excluded.as_of);
+-- newest batch date (age_reference, kept by patients_top_code). Unchanged patients are left alone: the
+-- same batch twice changes nothing. Run once per slice of the staged patients: each statement touches
+-- only the versions of the slice's patients, and a patient is in one slice (its first line).
 
 -- The batch's birth years (stg_patients: each patient's first line), corrected in place, never moved
 -- out of the top-code once a patient is in it.
@@ -43,8 +41,3 @@ where not exists (
   select 1 from dim_patients as d where d.patient_id = s.patient_id and d.is_current
 );
 
--- Safe Harbor's top-code as the batch date moves: whoever reaches 90 this year joins "90 or older",
--- in place on every version. Touches only the rows crossing (indexed on birth_year).
-update dim_patients
-set birth_year = null
-where birth_year <= extract(year from (select as_of from age_reference where id = 1))::integer - 90;

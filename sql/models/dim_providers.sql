@@ -1,4 +1,4 @@
--- depends_on:
+-- depends_on: quarantine_duplicates
 -- Providers keep their professional name and specialty; a changed name or specialty is updated in place.
 insert into dim_providers (provider_id, provider_name, specialty, run_id)
 select provider_id, provider_name, specialty, current_setting('pipeline.run_id')

@@ -1,13 +1,53 @@
 -- depends_on: dim_patients, dim_providers, fact_partitions, quarantine_orphans
--- New visits only: a visit_id already in the warehouse is not loaded again (idempotent reloads).
-insert into fact_visits (
-  visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis,
-  procedure_performed, cost, cost_with_privacy, run_id
+-- slices: staging_visits
+-- New visits only: a visit_id already in the warehouse is not loaded again (idempotent reloads). Run
+-- per slice of the staged visits: an id is in stg_visits once (later lines are quarantined), so an
+-- earlier slice's rows never meet this anti-join.
+--
+-- The same statement folds the slice's new visits into the bounded contributions privatize reads
+-- (060_patient_contributions.sql): a patient's first N visits in visit_id order over the whole history
+-- are the first N of (their first N so far, plus their new visits), since a transform only adds
+-- visits. So the fold reads the visits it just inserted and at most N stored rows per patient, not
+-- every visit the patient has in the warehouse. A patient's row count only grows, so an upsert by
+-- (patient_id, nth) replaces the rows a new visit pushed down. Attributes are joined at release, so a
+-- new version needs no refold.
+with new_visits as materialized (
+  select
+    v.visit_id, p.patient_key, p.patient_id, r.provider_key, r.provider_id, v.visit_date, v.visit_type,
+    v.diagnosis, v.procedure_performed, v.cost, v.cost_with_privacy
+  from stg_visits as v
+  join dim_patients as p on p.patient_id = v.patient_id and p.is_current
+  join dim_providers as r on r.provider_id = v.provider_id
+  where not exists (select 1 from fact_visits as f where f.visit_id = v.visit_id)
+),
+inserted as (
+  insert into fact_visits (
+    visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis,
+    procedure_performed, cost, cost_with_privacy, run_id
+  )
+  select
+    visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis,
+    procedure_performed, cost, cost_with_privacy, current_setting('pipeline.run_id')
+  from new_visits
+),
+candidates as (
+  select c.patient_id, c.visit_id, c.provider_id, c.diagnosis, c.month, c.cost_cents
+  from patient_contributions as c
+  where c.patient_id in (select patient_id from new_visits)
+  union all
+  select patient_id, visit_id, provider_id, diagnosis, to_char(visit_date, 'YYYY-MM'), round(cost * 100)::bigint
+  from new_visits
 )
-select
-  v.visit_id, p.patient_key, r.provider_key, v.visit_date, v.visit_type, v.diagnosis,
-  v.procedure_performed, v.cost, v.cost_with_privacy, current_setting('pipeline.run_id')
-from stg_visits as v
-join dim_patients as p on p.patient_id = v.patient_id and p.is_current
-join dim_providers as r on r.provider_id = v.provider_id
-where not exists (select 1 from fact_visits as f where f.visit_id = v.visit_id);
+insert into patient_contributions (patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents)
+select patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents
+from (
+  select *, row_number() over (partition by patient_id order by visit_id) as nth from candidates
+) as numbered
+where nth <= (select max_visits_per_patient from contribution_bound where id = 1)
+on conflict (patient_id, nth) do update
+set visit_id = excluded.visit_id,
+    provider_id = excluded.provider_id,
+    diagnosis = excluded.diagnosis,
+    month = excluded.month,
+    cost_cents = excluded.cost_cents
+where patient_contributions.visit_id is distinct from excluded.visit_id;

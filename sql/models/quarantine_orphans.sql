@@ -1,4 +1,5 @@
 -- depends_on: dim_patients, dim_providers, quarantine_duplicates
+-- slices: staging_visits
 -- Visits that name a patient or provider the warehouse has never seen (by line; no pseudonym kept).
 insert into quarantine_rows (run_id, entity, source_line, record_key, reason)
 select current_setting('pipeline.run_id'), 'visits', v.source_line, null,
