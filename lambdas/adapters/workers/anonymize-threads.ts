@@ -13,10 +13,10 @@ export const ANONYMIZE_THREAD_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGe
 
 /**
  * Threads idle this long are stopped: the step's runs (plans, census, each file's chunks) follow
- * each other within milliseconds, and once the step is done its threads' heaps would otherwise stay
- * through load, transform and privatize.
+ * each other within milliseconds, and once the step is done its threads' heaps (~60 MB each) would
+ * otherwise stay into load, whose COPY buffers make the main thread's own peak.
  */
-export const ANONYMIZE_THREADS_IDLE_MS = 1000;
+export const ANONYMIZE_THREADS_IDLE_MS = 250;
 
 /** `workers` threads at most. @default os.availableParallelism() */
 export const anonymizeThreads = (workers?: number): ThreadChunkRunner => createThreadChunkRunner(anonymizeThreadOptions(workers));
