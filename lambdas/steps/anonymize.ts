@@ -9,7 +9,7 @@ import { PipelineError } from '../core/errors.js';
 import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
 import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type RunState, type SourceReport, type Step, type StepDeps } from './run-state.js';
 import { openBatchInput } from './io/batch-input.js';
-import { anonymizeInChunks, countVocabularyInChunks, planContractFile, type PlannedFile } from './io/anonymize-in-chunks.js';
+import { anonymizeInChunks, countVocabularyInChunks, planContractFiles } from './io/anonymize-in-chunks.js';
 import { anonymizePlannedChunk, mergeFannedOut, planFanOut, type MergedChunks } from './io/anonymize-fan-out.js';
 import { anonymizeTools, type ToolsSpec } from './io/anonymize-tools.js';
 import { openFastCsvSink } from './io/fast-csv-sink.js';
@@ -35,12 +35,7 @@ export const anonymize: Step = async (deps, state) => {
   // pass's to quarantine); the contract's files are planned into chunks first, and their visits counted
   // chunk by chunk.
   const censusInput = await openBatchInput(deps.landing, state, manifest, async () => {});
-  const planned: Partial<Record<Entity, PlannedFile>> = {};
-  for (const entity of ENTITIES) {
-    const key = censusInput.contractFiles?.[entity];
-    const plan = key === undefined ? undefined : await planContractFile(deps, entity, key);
-    if (plan) planned[entity] = plan;
-  }
+  const planned = await planContractFiles(deps, Object.fromEntries(ENTITIES.map((e) => [e, censusInput.contractFiles?.[e]])));
   const censusOptions = { vocabularies: DEFAULT_VOCABULARIES, k: deps.config.privacy.k };
   const census = planned.visits
     ? await countVocabularyInChunks(deps, censusInput.entity('providers').records, planned.visits, censusOptions)

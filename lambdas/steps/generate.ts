@@ -4,9 +4,8 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { INPUT_COLUMNS, INPUT_FILES } from '../core/contract/input-contract.js';
-import { patientRows, providerRows, visitRows, type GeneratorOptions } from '../core/generate/synthetic-data.js';
+import type { GeneratorOptions } from '../core/generate/synthetic-data.js';
 import type { Entity, GenerateOutput, Step, StepDeps } from './run-state.js';
-import { writeFhirBatch } from './generate-fhir.js';
 import { manifestKey } from './io/keys.js';
 
 const PROGRESS_EVERY = 25_000;
@@ -15,7 +14,13 @@ export const generate: Step = async (deps, state) => {
   if (!state.generate) return state;
   const started = deps.now();
   const options: GeneratorOptions = { ...state.generate, asOf: state.asOf };
-  if (state.generate.format === 'fhir') return { ...state, generated: { ...(await writeFhirBatch(deps, state, options)), ms: deps.now() - started } };
+  if (state.generate.format === 'fhir') {
+    const { writeFhirBatch } = await import('./generate-fhir.js');
+    return { ...state, generated: { ...(await writeFhirBatch(deps, state, options)), ms: deps.now() - started } };
+  }
+  // The generator (faker and its locales, about 30 MB) is loaded only when a batch is generated: a run
+  // on input files never needs it, and modules once loaded stay for the whole run's peak.
+  const { patientRows, providerRows, visitRows } = await import('../core/generate/synthetic-data.js');
   const sources: Record<Entity, Iterable<Record<string, string>>> = {
     providers: providerRows(options),
     patients: patientRows(options),

@@ -9,14 +9,12 @@ import { anonymizeThreads } from '../../lambdas/adapters/workers/anonymize-threa
 import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
 import { KeyFileProvider } from '../../lambdas/adapters/local/key-file.js';
 import { connectPostgres } from '../../lambdas/adapters/pg/pg-warehouse.js';
-import { openPglite } from '../../lambdas/adapters/pglite/pglite-warehouse.js';
 import { createCryptoRandom } from '../../lambdas/adapters/random/crypto-random.js';
 import { loadDashboardAssets } from '../../lambdas/adapters/dashboard-assets.js';
 import type { PipelineConfig } from '../../lambdas/core/config.js';
 import type { BlobLocation, Logger, Progress, Warehouse } from '../../lambdas/ports.js';
 import type { StepDeps } from '../../lambdas/steps/run-state.js';
 
-import { seedFromTemplate } from '../setup/pglite-template.js';
 import type { Engine } from './engines.js';
 import { startLocalCloud, type LocalCloud } from './local-cloud.js';
 import { REPO_ROOT } from './repo-root.js';
@@ -92,7 +90,7 @@ export function buildLocalDeps(o: LocalOptions): LocalDeps {
       ...cloud.stores,
       // The double opens PGlite on its first call; seed the folder from the template before that.
       warehouse: async () => {
-        if (!o.databaseUrl) await (seeded ??= seedFromTemplate(paths.pglite));
+        if (!o.databaseUrl) await (seeded ??= import('../setup/pglite-template.js').then((t) => t.seedFromTemplate(paths.pglite)));
         return cloud.warehouse;
       },
       keys: cloud.keys,
@@ -107,8 +105,7 @@ export function buildLocalDeps(o: LocalOptions): LocalDeps {
   const workers = o.workers ?? availableParallelism();
   const runner = workers > 1 ? anonymizeThreads(workers) : undefined;
   let opened: Promise<Warehouse> | undefined;
-  const warehouse = () =>
-    (opened ??= o.databaseUrl ? connectPostgres(o.databaseUrl) : seedFromTemplate(paths.pglite).then(() => openPglite(paths.pglite)));
+  const warehouse = () => (opened ??= o.databaseUrl ? connectPostgres(o.databaseUrl) : openSeededPglite(paths.pglite));
   return {
     ...common,
     landing,
@@ -125,4 +122,14 @@ export function buildLocalDeps(o: LocalOptions): LocalDeps {
     describeWarehouse: () => database,
     pathOf: (location) => (location.kind === 'file' ? location.path : `s3://${location.bucket}/${location.key}`),
   };
+}
+
+/**
+ * The embedded database, seeded from the template on first use. PGlite's modules are loaded here, not
+ * at startup: they weigh about 40 MB, which a run on a server would carry through its whole peak.
+ */
+async function openSeededPglite(dir: string): Promise<Warehouse> {
+  const [{ seedFromTemplate }, { openPglite }] = await Promise.all([import('../setup/pglite-template.js'), import('../../lambdas/adapters/pglite/pglite-warehouse.js')]);
+  await seedFromTemplate(dir);
+  return openPglite(dir);
 }

@@ -25,6 +25,8 @@ export interface ThreadRunnerOptions {
    * @default Node's defaults
    */
   resourceLimits?: ResourceLimits;
+  /** Threads are stopped once no run has started for this long (new ones start on the next run). @default never */
+  idleMs?: number;
 }
 
 /** A worker thread and whoever waits on it now: its task's answer, or its death. */
@@ -34,11 +36,24 @@ interface Thread {
   onDeath?: (error: Error) => void;
 }
 
-export function createThreadChunkRunner(options: ThreadRunnerOptions): ChunkRunner {
+export interface ThreadChunkRunner extends ChunkRunner {
+  /** Threads started and not stopped. */
+  readonly threads: number;
+}
+
+export function createThreadChunkRunner(options: ThreadRunnerOptions): ThreadChunkRunner {
   const size = options.workers ?? availableParallelism();
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`workers must be a whole number of at least 1, got ${size}`);
   let threads: Thread[] = [];
   let previous: Promise<unknown> = Promise.resolve();
+  let running = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const stopWhenIdle = (): void => {
+    if (options.idleMs === undefined || running > 0 || threads.length === 0) return;
+    idleTimer = setTimeout(() => void stopAll(), options.idleMs);
+    // The timer alone must not keep the process alive.
+    idleTimer.unref();
+  };
 
   const spawn = (): Thread => {
     const thread: Thread = { worker: startWorker(options.workerEntry, options.resourceLimits) };
@@ -108,14 +123,23 @@ export function createThreadChunkRunner(options: ThreadRunnerOptions): ChunkRunn
 
   return {
     run(job, inputs, describe = (_input, i) => chunkName(i)) {
+      clearTimeout(idleTimer);
+      running++;
       // One run at a time: the threads are shared.
       const run = previous.then(() => runAll(job, inputs, describe));
-      previous = run.catch(() => undefined);
+      previous = run.catch(() => undefined).finally(() => {
+        running--;
+        stopWhenIdle();
+      });
       return run;
     },
     close: async () => {
       await previous;
+      clearTimeout(idleTimer);
       await stopAll();
+    },
+    get threads() {
+      return threads.length;
     },
   };
 }

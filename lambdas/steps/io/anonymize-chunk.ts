@@ -64,7 +64,7 @@ export async function anonymizeChunk(stores: ChunkStores, input: AnonymizeChunkI
     input: { records: records(), batches: batches(), extraColumns: () => [] },
     clean: stores.clean,
     cleanKey: input.partKey,
-    tools: anonymizeTools(input.tools),
+    tools: anonymizeTools(input.tools, { rememberPatients: entity !== 'patients' }),
     quarantine,
     runId: input.runId,
     progress: silentProgress,

@@ -1,10 +1,10 @@
 // The contract's CSV files in record-aligned chunks (core/chunks/plan-chunks.ts): each file planned in
-// one pass, then the visits counted for the vocabulary census chunk by chunk (merged in order), then
+// one pass (in parallel, on the chunk runner: io/plan-file.ts), then the visits counted for the vocabulary census chunk by chunk (merged in order), then
 // every file anonymised chunk by chunk into one clean part per chunk, counts summed and quarantine lines
 // appended in chunk order. Chunks run on the step's chunk runner (worker threads offline) or one after
 // another in this thread; the parts and the quarantine are the same bytes either way, whatever the
 // chunk size (test/steps/anonymize-chunks.test.ts).
-import { DEFAULT_ROWS_PER_CHUNK, type CsvChunkPlan } from '../../core/chunks/plan-chunks.js';
+import { DEFAULT_ROWS_PER_CHUNK, type ChunkPlan, type CsvChunkPlan } from '../../core/chunks/plan-chunks.js';
 import { normaliseColumn } from '../../core/contract/input-contract.js';
 import { createVocabularyCensus, type CensusOptions, type VocabularyCensus } from '../../core/vocabulary/census.js';
 import type { BlobStore, Progress } from '../../ports.js';
@@ -13,7 +13,7 @@ import type { Entity, EntityCounts, StepDeps } from '../run-state.js';
 import { ANONYMIZE_CHUNK_JOB, anonymizeChunk, type AnonymizeChunkInput } from './anonymize-chunk.js';
 import type { ToolsSpec } from './anonymize-tools.js';
 import { CENSUS_CHUNK_JOB, censusChunk, type CensusChunkInput } from './census-chunk.js';
-import { planCsvChunks } from './csv-chunks.js';
+import { PLAN_FILE_JOB, planFile, type PlanFileInput } from './plan-file.js';
 import { checkedHeader } from './csv-inputs.js';
 import type { FastCsvSink } from './fast-csv-sink.js';
 import type { InputRecord } from './input-record.js';
@@ -32,12 +32,25 @@ export interface PlannedFile {
   extraColumns: string[];
 }
 
-/** Undefined when the file cannot be split here (UTF-16): the caller reads it whole. */
-export async function planContractFile(deps: Deps, entity: Entity, key: string): Promise<PlannedFile | undefined> {
-  const plan = await planCsvChunks(deps.landing, key, { rowsPerChunk: deps.config.rowsPerChunk ?? DEFAULT_ROWS_PER_CHUNK });
-  if (plan.kind === 'whole') return undefined;
-  const file = describe(deps.landing, key);
-  return { entity, key, file, plan, extraColumns: checkedHeader(entity, plan.header.map(normaliseColumn), file) };
+/**
+ * The contract files planned, their headers checked in entity order; a file that cannot be split here
+ * (UTF-16) is left out: the caller reads it whole.
+ */
+export async function planContractFiles(deps: Deps, keys: Partial<Record<Entity, string>>): Promise<Partial<Record<Entity, PlannedFile>>> {
+  const entities = (Object.keys(keys) as Entity[]).filter((e) => keys[e] !== undefined);
+  const rowsPerChunk = deps.config.rowsPerChunk ?? DEFAULT_ROWS_PER_CHUNK;
+  const inputs: PlanFileInput[] = entities.map((e) => ({ key: keys[e]!, file: describe(deps.landing, keys[e]!), rowsPerChunk, ...storesOf(deps) }));
+  const plans: ChunkPlan[] = [];
+  if (deps.chunks && inputs.length > 1) plans.push(...(await deps.chunks.runner.run(threadOnly<PlanFileInput, ChunkPlan>(PLAN_FILE_JOB), inputs, (input) => `${input.file} (planning its chunks)`)));
+  else for (const input of inputs) plans.push(await planFile(deps.landing, input));
+  const planned: Partial<Record<Entity, PlannedFile>> = {};
+  for (const [i, entity] of entities.entries()) {
+    const plan = plans[i]!;
+    if (plan.kind === 'whole') continue;
+    const { key, file } = inputs[i]!;
+    planned[entity] = { entity, key, file, plan, extraColumns: checkedHeader(entity, plan.header.map(normaliseColumn), file) };
+  }
+  return planned;
 }
 
 /** The census over the providers (read here: a small file) and the visits' chunks, merged in chunk order. */
@@ -101,8 +114,14 @@ const chunkOf = (deps: Pick<Deps, 'chunks'>, f: PlannedFile) => ({
   key: f.key,
   file: f.file,
   plan: { header: f.plan.header, recordDelimiter: f.plan.recordDelimiter },
-  ...(deps.chunks ? { stores: deps.chunks.stores } : {}),
+  ...storesOf(deps),
 });
+
+/** What a worker opens its stores from, when the deps run chunks on threads. */
+const storesOf = (deps: Pick<Deps, 'chunks'>) => (deps.chunks ? { stores: deps.chunks.stores } : {});
+
+/** A job the deps' runner knows by name and runs in its threads only. */
+const threadOnly = <I, O>(name: string): ChunkJob<I, O> => ({ name, run: () => Promise.reject(new Error(`${name} runs in a worker thread`)) });
 
 /**
  * Runs a job on every chunk: on the deps' runner (its threads know the job by name and open their own
@@ -115,6 +134,6 @@ function runChunks<I extends { file: string; chunk: { index: number; firstLine: 
   inputs: I[],
 ): Promise<O[]> {
   const describeChunk = (input: I): string => `${input.file} from line ${input.chunk.firstLine} (chunk ${input.chunk.index})`;
-  if (deps.chunks && inputs.length > 1) return deps.chunks.runner.run({ name, run: () => Promise.reject(new Error(`${name} runs in a worker thread`)) } satisfies ChunkJob<I, O>, inputs, describeChunk);
+  if (deps.chunks && inputs.length > 1) return deps.chunks.runner.run(threadOnly<I, O>(name), inputs, describeChunk);
   return inThreadRunner.run({ name, run: (input) => run({ landing: deps.landing, clean: deps.clean }, input) }, inputs, describeChunk);
 }

@@ -18,11 +18,15 @@ export interface ToolsSpec {
   kept: KeptValues;
 }
 
-export function anonymizeTools(spec: ToolsSpec): AnonymizeTools {
+/**
+ * `rememberPatients`: false for rows that name each patient once (a chunk of the patients file), where
+ * the memo would only hold up to its capacity (~15 MB) of pseudonyms never asked for again. @default true
+ */
+export function anonymizeTools(spec: ToolsSpec, o: { rememberPatients?: boolean } = {}): AnonymizeTools {
   const keys = openKeyRing(spec.keyChain);
   return {
     // Every visit names its patient again: each patient's pseudonym is computed once.
-    pseudonym: rememberPseudonyms(keys.pseudonym, ['patient']),
+    pseudonym: o.rememberPatients === false ? keys.pseudonym : rememberPseudonyms(keys.pseudonym, ['patient']),
     costWithPrivacy: createRowNoise(keys.rowNoiseKey, spec.privacy),
     asOf: spec.asOf,
     vocabulary: vocabularyResolver(DEFAULT_VOCABULARIES, spec.kept),

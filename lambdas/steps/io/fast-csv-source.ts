@@ -23,8 +23,13 @@ export interface FastCsvSource extends CsvSource {
   batches: AsyncIterable<SourceRecord[]>;
 }
 
-/** Bytes parsed before the records read so far are handed on. */
-const PIECE_BYTES = 1 << 16;
+/**
+ * Bytes handed to the parser at a time, however large the stream's reads (a file store reads 1 MiB):
+ * records are handed on per piece, so a reader holds a few hundred rows at once rather than ten
+ * thousand, and the parser's text of a piece stays a young object V8 frees at its next scavenge (a
+ * 1 MiB string is a large object, freed only by a full collection). The records are the same.
+ */
+export const PARSE_PIECE_BYTES = 1 << 16;
 
 export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStart = {}): FastCsvSource {
   let resolveHeader!: (h: string[]) => void;
@@ -52,23 +57,21 @@ export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStar
     let first = true;
     try {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-        // A store's chunk (a MiB from a file) is parsed a piece at a time, each piece's records handed
-        // on before the next is read: a MiB of records at once outlives the young generation, and
-        // promoting them to the old one cost more than the rest of the garbage collection together.
-        for (let at = 0; at < next.value.byteLength; at += PIECE_BYTES) {
+        const bytes = next.value;
+        for (let at = 0; at < bytes.byteLength; at += PARSE_PIECE_BYTES) {
           try {
-            parser.push(next.value.subarray(at, at + PIECE_BYTES));
+            parser.push(bytes.subarray(at, at + PARSE_PIECE_BYTES));
           } catch (e) {
             if (!(first && e instanceof Utf16InputError)) throw e;
-            const whole = readCsv(Readable.from(replay(next.value, chunks)));
+            const whole = readCsv(Readable.from(replay(bytes, chunks)));
             void whole.header.then(resolveHeader);
             for await (const r of whole.records) yield [r];
             return;
           }
+          first = false;
           // Records read before the header stay until it is known, so it is known when they are handed on.
           if (columns && ready.length) yield ready.splice(0);
         }
-        first = false;
       }
       parser.end();
       resolveHeader([]);

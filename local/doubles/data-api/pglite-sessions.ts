@@ -6,7 +6,9 @@
 // PGlite runs a statement without yielding, so the call time limit is checked when it returns: a
 // statement that ran too long is rolled back (autocommit calls run inside begin/commit for this) and
 // reported as timed out, as the Data API would have cancelled it.
-import { PGlite } from '@electric-sql/pglite';
+// PGlite's module is loaded when a session first opens the database (it weighs tens of MB), so a
+// process that runs the doubles on a server never loads it.
+import type { PGlite } from '@electric-sql/pglite';
 import type { Readable } from 'node:stream';
 import type { BoundStatement } from './parameters.js';
 import { CallTimedOut, TYPE_CATALOGUE_SQL, TypeCatalogue, type DbSession, type RawResult, type SessionSource, type TransactionSession, type TypeInfo } from './sessions.js';
@@ -141,6 +143,7 @@ export class PgliteSessions implements SessionSource {
 
   private db(): Promise<PGlite> {
     return (this.opened ??= (async () => {
+      const { PGlite } = await import('@electric-sql/pglite');
       const db = new PGlite(this.dataDir);
       await db.waitReady;
       await db.exec("set timezone = 'UTC'");

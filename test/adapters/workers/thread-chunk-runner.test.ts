@@ -9,13 +9,14 @@ import { promisify } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createThreadChunkRunner } from '../../../lambdas/adapters/workers/thread-chunk-runner.js';
+import { ANONYMIZE_THREAD_LIMITS } from '../../../lambdas/adapters/workers/anonymize-threads.js';
+import { createThreadChunkRunner, type ThreadChunkRunner, type ThreadRunnerOptions } from '../../../lambdas/adapters/workers/thread-chunk-runner.js';
 import { INPUT_COLUMNS } from '../../../lambdas/core/contract/input-contract.js';
 import { PipelineError } from '../../../lambdas/core/errors.js';
 import { patientRows } from '../../../lambdas/core/generate/synthetic-data.js';
 import { ChunkFailedError, inThreadRunner, type ChunkRunner } from '../../../lambdas/steps/chunk-runner.js';
 import { joinParts, pseudonymiseFile } from '../../../local/bench/row-path/toy-job.js';
-import { failOn, sleepyEcho } from './fixtures/test-jobs.js';
+import { failOn, heapLimit, sleepyEcho } from './fixtures/test-jobs.js';
 
 const WORKER = new URL('./fixtures/test-worker.ts', import.meta.url);
 const KEY = 'ab'.repeat(32);
@@ -24,8 +25,8 @@ describe('Function: createThreadChunkRunner', () => {
   let dir: string;
   let input: string;
   const runners: ChunkRunner[] = [];
-  const runner = (workers: number): ChunkRunner => {
-    const r = createThreadChunkRunner({ workerEntry: WORKER, workers });
+  const runner = (workers: number, options: Partial<ThreadRunnerOptions> = {}): ThreadChunkRunner => {
+    const r = createThreadChunkRunner({ workerEntry: WORKER, workers, ...options });
     runners.push(r);
     return r;
   };
@@ -94,7 +95,37 @@ describe('Function: createThreadChunkRunner', () => {
     const failure = await runner(1)
       .run({ name: 'test/unknown', run: () => 0 }, [{ file: 'x.csv' }], (i) => `chunk 0 of ${i.file}`)
       .catch((e: unknown) => e);
-    expect((failure as Error).message).toBe('chunk 0 of x.csv failed: this worker has no job "test/unknown" (it serves: test/sleepy-echo, test/fail-on, toy/pseudonymise-chunk)');
+    expect((failure as Error).message).toBe('chunk 0 of x.csv failed: this worker has no job "test/unknown" (it serves: test/sleepy-echo, test/fail-on, toy/pseudonymise-chunk, test/heap-limit)');
+  });
+
+  it("gives each thread the heap limits it is created with (the anonymize step's, here)", async () => {
+    const limited = await runner(2, { resourceLimits: ANONYMIZE_THREAD_LIMITS }).run(heapLimit, [0, 1]);
+    const oldOnly = await runner(1, { resourceLimits: { maxOldGenerationSizeMb: ANONYMIZE_THREAD_LIMITS.maxOldGenerationSizeMb } }).run(heapLimit, [0]);
+    const unlimited = await runner(1).run(heapLimit, [0]);
+    // V8's limit is the old generation's plus room for the young generation: both limits reach every thread.
+    expect(limited[0]).toBe(limited[1]);
+    expect(limited[0]).toBeGreaterThanOrEqual(ANONYMIZE_THREAD_LIMITS.maxOldGenerationSizeMb);
+    expect(limited[0]).toBeLessThan(oldOnly[0]!);
+    expect(oldOnly[0]).toBeLessThan(2 * ANONYMIZE_THREAD_LIMITS.maxOldGenerationSizeMb);
+    expect(unlimited[0]).toBeGreaterThan(4 * ANONYMIZE_THREAD_LIMITS.maxOldGenerationSizeMb);
+  });
+
+  it('keeps its threads between runs that follow each other, and stops them once idle for idleMs', async () => {
+    // Prepare
+    const r = runner(2, { idleMs: 100 });
+    const inputs = [0, 1].map((index) => ({ index, ms: 5 }));
+    const threadsOf = async () => new Set((await r.run(sleepyEcho, inputs)).map((o) => o.thread));
+    // Act
+    const first = await threadsOf();
+    const next = await threadsOf();
+    const alive = r.threads;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const idle = r.threads;
+    const after = await threadsOf();
+    // Assess
+    expect(next).toEqual(first);
+    expect([alive, idle, r.threads]).toEqual([2, 0, 2]);
+    expect([...after].some((t) => first.has(t))).toBe(false);
   });
 
   it('runs from an esbuild bundle with plain node, with the same output', async () => {

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCsv, type CsvSource, type SourceRecord } from '../../../lambdas/steps/io/csv-source.js';
-import { readCsvFast } from '../../../lambdas/steps/io/fast-csv-source.js';
+import { PARSE_PIECE_BYTES, readCsvFast } from '../../../lambdas/steps/io/fast-csv-source.js';
 import { anyCsv, cuts, utf8 } from './csv-arbitraries.js';
 import { splitAt } from './csv-reference.js';
 
@@ -105,6 +105,25 @@ describe('Function: readCsvFast', () => {
       const { records, header } = await readAll(readCsvFast(stream([utf8('a,b\r\n')]), { header: ['A ', 'B'], offset: 20, line: 7, recordDelimiter: '\r\n' }));
       expect(header).toEqual(['a', 'b']);
       expect(records).toEqual([{ kind: 'row', line: 7, values: { a: 'a', b: 'b' }, raw: 'a,b\r' }]);
+    });
+  });
+
+  describe('Batches', () => {
+    it("hold one piece's records at most, however large the stream's reads, and all of them in order", async () => {
+      // Prepare: one 1 MiB read of 20-byte rows, as a file store hands it over.
+      const row = (i: number) => `P${String(i).padStart(8, '0')},name${String(i % 1000).padStart(5, '0')}\n`;
+      const rows = Math.ceil((1 << 20) / row(0).length);
+      const text = 'patient_id,name\n' + Array.from({ length: rows }, (_, i) => row(i)).join('');
+      // Act
+      const sizes: number[] = [];
+      const ids: string[] = [];
+      for await (const batch of readCsvFast(stream([utf8(text)])).batches) {
+        sizes.push(batch.length);
+        for (const r of batch) if (r.kind === 'row') ids.push(r.values['patient_id']!);
+      }
+      // Assess
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(Math.ceil(PARSE_PIECE_BYTES / row(0).length) + 1);
+      expect(ids).toEqual(Array.from({ length: rows }, (_, i) => `P${String(i).padStart(8, '0')}`));
     });
   });
 });
