@@ -46,4 +46,6 @@ select
   current_setting('pipeline.as_of')::date, null, true, current_setting('pipeline.run_id')
 from stg_patients as s
 left join existing as e on e.patient_id = s.patient_id
-where e.has_current is not true;
+where e.has_current is not true
+-- In patient_id order: the two patient_id indexes are filled leaf by leaf, not at random.
+order by s.patient_id;

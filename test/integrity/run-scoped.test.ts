@@ -89,6 +89,23 @@ describe.each(DATABASES)('Run-scoped staging and transform on $name', (kind) => 
     expect(await withDeps(db, async (d) => warehouseChecksum(await d.warehouse()))).toEqual(before);
   });
 
+  // Staging is unlogged (072): after an unclean shutdown PostgreSQL empties it, every run's rows at once.
+  it('keeps staging out of the write-ahead log, and fails a run whose staging a crash emptied, changing nothing', async () => {
+    const persistence = await withDeps(db, async (d) =>
+      (await d.warehouse()).query<{ relname: string; relpersistence: string }>(
+        "select relname, relpersistence from pg_class where relname in ('staging_patients', 'staging_providers', 'staging_visits', 'fact_visits', 'dim_patients') order by relname",
+      ),
+    );
+    expect(persistence.map((r) => `${r.relname} ${r.relpersistence}`)).toEqual(['dim_patients p', 'fact_visits p', 'staging_patients u', 'staging_providers u', 'staging_visits u']);
+    const [d4] = (await writeDisjointBatches({ patients: 10, providers: 5, seed: 33, names: ['d'] })) as [DisjointBatch];
+    const stagedD = await stage(db, d4.dir, 'run-d');
+    await withDeps(db, async (d) => (await d.warehouse()).query('truncate staging_patients, staging_providers, staging_visits'));
+    const before = await withDeps(db, async (d) => warehouseChecksum(await d.warehouse()));
+    const failure = await withDeps(db, (d) => transform(d, stagedD)).then(() => 'no error', (e: Error & { code?: string; hint?: string }) => `${e.code}: ${e.message}`);
+    expect(failure).toMatch(/^COUNTS_DO_NOT_RECONCILE: run run-d: rows went missing .*\n  providers: read 5 but 0 quarantined on read \+ 0 staged = 0\n  patients: read 10 but 0 quarantined on read \+ 0 staged = 0\n  visits: read \d+ but 0 quarantined on read \+ 0 staged = 0$/);
+    expect(await withDeps(db, async (d) => warehouseChecksum(await d.warehouse()))).toEqual(before);
+  });
+
   it('never lets a batch without rows succeed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'empty-batch-'));
     for (const e of ['patients', 'providers', 'visits'] as const) await writeFile(join(dir, INPUT_FILES[e]), INPUT_COLUMNS[e].join(',') + '\n');
