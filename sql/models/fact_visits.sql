@@ -1,8 +1,8 @@
--- depends_on: dim_patients, dim_providers, fact_partitions, quarantine_orphans
+-- depends_on: dim_patients, dim_providers, fact_partitions, quarantine_orphans, visits_already_loaded
 -- slices: staging_visits
--- New visits only: a visit_id already in the warehouse is not loaded again (idempotent reloads). Run
--- per slice of the staged visits: an id is in stg_visits once (later lines are quarantined), so an
--- earlier slice's rows never meet this anti-join.
+-- New visits only: a visit_id already in the warehouse is not loaded again (idempotent reloads); which
+-- ones are was settled before the first slice (visits_already_loaded.sql). Run per slice of the staged
+-- visits: an id is in stg_visits once (later lines are quarantined).
 --
 -- The same statement folds the slice's new visits into the bounded contributions privatize reads
 -- (060_patient_contributions.sql): a patient's first N visits in visit_id order over the whole history
@@ -18,7 +18,7 @@ with new_visits as materialized (
   from stg_visits as v
   join dim_patients as p on p.patient_id = v.patient_id and p.is_current
   join dim_providers as r on r.provider_id = v.provider_id
-  where not exists (select 1 from fact_visits as f where f.visit_id = v.visit_id)
+  where not v.already_loaded
 ),
 inserted as (
   insert into fact_visits (
