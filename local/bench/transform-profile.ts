@@ -13,7 +13,7 @@ import { connectPostgres } from '../../lambdas/adapters/pg/pg-warehouse.js';
 import { DEFAULT_SLICE_ROWS, slicedBy, type SliceableTable } from '../../lambdas/core/models/model-slices.js';
 import { orderModels } from '../../lambdas/core/models/order-models.js';
 import type { WarehouseTx } from '../../lambdas/ports.js';
-import { countedDataTest } from '../../lambdas/steps/io/data-tests.js';
+import { ANALYZE_RUN_ROWS, countedDataTest } from '../../lambdas/steps/io/data-tests.js';
 import { RUN_EVIDENCE_STATEMENTS } from '../../lambdas/steps/io/run-evidence.js';
 import { planForOnePass, setRunContext } from '../../lambdas/steps/io/session.js';
 import { countWarehouseTables } from '../../lambdas/steps/io/run-tables.js';
@@ -39,7 +39,7 @@ runCli(async () => {
   for (const model of orderModels(await source.models())) {
     groups.push({ slices: slicedBy(model), work: statementsOf(model.sql).map((s, i) => [`model ${model.name}#${i + 1}`, s, []]) });
   }
-  const once: [string, string, unknown[]][] = [];
+  const once: [string, string, unknown[]][] = [['analyze run rows', ANALYZE_RUN_ROWS, []]];
   for (const test of await source.dataTests()) once.push([`test ${test.name}`, countedDataTest(test.sql), [runId]]);
   for (const [name, sql] of Object.entries(RUN_EVIDENCE_STATEMENTS)) once.push([`evidence ${name}`, sql, [runId]]);
   groups.push({ work: once });

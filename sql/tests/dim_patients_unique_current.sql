@@ -1,12 +1,20 @@
 -- test: unique current version per patient; table: dim_patients
--- Inside a run ($1), the patients that run staged; on demand ($1 null, npm run dq), every patient.
--- Two branches, one of which the planner drops, so the run's branch is a join from its staged ids.
-with patients as (
-  select d.patient_id, d.is_current from dim_patients as d where $1::text is null
-  union all
-  select d.patient_id, d.is_current from dim_patients as d
-  where d.patient_id in (select patient_id from staging_patients where run_id = $1)
-)
-select patient_id as key from patients
-where is_current
-group by patient_id having count(*) > 1;
+-- On demand ($1 null, npm run dq), every patient's current versions are counted. Inside a run ($1),
+-- the database already refuses a second current version while the unique index
+-- dim_patients_current_uq (001) stands, so the run's patients (those it staged) are counted only when
+-- that index is missing, invalid or no longer unique on patient_id where is_current: a one-time check
+-- of the catalogue instead of grouping the run's 400k patients (0.86 s at 400k).
+select d.patient_id as key from dim_patients as d
+where $1::text is null and d.is_current
+group by d.patient_id having count(*) > 1
+union all
+select d.patient_id from dim_patients as d
+where d.is_current and d.patient_id in (select patient_id from staging_patients where run_id = $1)
+  and not exists (
+    select 1 from pg_index as i
+    where i.indexrelid = to_regclass('dim_patients_current_uq') and i.indrelid = 'dim_patients'::regclass
+      and i.indisunique and i.indisvalid and i.indnatts = 1
+      and i.indkey[0] = (select a.attnum from pg_attribute as a where a.attrelid = i.indrelid and a.attname = 'patient_id')
+      and pg_get_expr(i.indpred, i.indrelid) = 'is_current'
+  )
+group by d.patient_id having count(*) > 1;

@@ -1,15 +1,24 @@
 -- test: every staged patient is the current version in dim_patients or quarantined; table: staging_patients
--- Only inside a run: staging holds a run's rows only until its transform commits, so on demand
--- (npm run dq) there is nothing finished to reconcile.
+-- Only inside a run ($1): staging holds a run's rows only until its transform commits, so on demand
+-- (npm run dq) there is nothing finished to reconcile. A staged patient's current version is mostly
+-- one this run wrote (an anti-join with the run's own versions, by index); only the rest are looked up
+-- among every current version (by the unique index on current versions), not hashed from the whole
+-- dimension. The transform's evidence takes its "found" count from this test having passed.
 select s.patient_id || ' (line ' || s.source_line || ')' as key from staging_patients as s
-where s.run_id = pipeline_run_id()
+where s.run_id = $1
   and not exists (
     select 1 from dim_patients as d
-    where d.patient_id = s.patient_id and d.is_current
+    where d.run_id = $1 and d.patient_id = s.patient_id and d.is_current
       and (d.gender, d.zip3, d.state) = (s.gender, s.zip3, s.state)
       and (d.birth_year is null or d.birth_year = s.birth_year)
   )
   and not exists (
     select 1 from quarantine_rows as q
     where q.run_id = s.run_id and q.entity = 'patients' and q.source_line = s.source_line
+  )
+  and not exists (
+    select 1 from dim_patients as d
+    where d.patient_id = s.patient_id and d.is_current
+      and (d.gender, d.zip3, d.state) = (s.gender, s.zip3, s.state)
+      and (d.birth_year is null or d.birth_year = s.birth_year)
   );

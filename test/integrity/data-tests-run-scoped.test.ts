@@ -29,6 +29,18 @@ const CORRUPTIONS: [string, string][] = [
      update dim_patients set valid_to = valid_from where patient_key = ${RUN_PATIENT}`],
 ];
 
+// Rules the run form proves another way than by reading every row, broken where that proof would not see it.
+const RESTAGE_RUN_PATIENT = `insert into staging_patients (patient_id, birth_year, gender, zip3, state, source_line, run_id)
+  select patient_id, birth_year, gender, zip3, state, 1, current_setting('h9.run') from dim_patients where patient_key = ${RUN_PATIENT}`;
+const COPY_RUN_PATIENT = (validTo: string, isCurrent: string) => `insert into dim_patients (patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id)
+  select patient_id, birth_year, gender, zip3, state, valid_from, ${validTo}, ${isCurrent}, run_id from dim_patients where patient_key = ${RUN_PATIENT}`;
+const PROVED_OTHERWISE: [string, string, string][] = [
+  // The unique index on current versions is the in-run proof: without it, a second current version is counted.
+  ['dim_patients_unique_current', 'once its unique index is gone', `drop index dim_patients_current_uq; ${RESTAGE_RUN_PATIENT}; ${COPY_RUN_PATIENT('null', 'true')}`],
+  // Overlap is looked for from closed versions: a closed version overlapping the current one.
+  ['dim_patients_versions_valid', 'for a closed version overlapping the current one', `${RESTAGE_RUN_PATIENT}; ${COPY_RUN_PATIENT("valid_from + 30", 'false')}`],
+];
+
 describe.each(DATABASES)('Run-scoped data tests on $name', (kind) => {
   let db: TestDatabase;
   let session: ReturnType<typeof openTestWarehouse>;
@@ -68,6 +80,10 @@ describe.each(DATABASES)('Run-scoped data tests on $name', (kind) => {
   });
 
   it.each(CORRUPTIONS)('%s catches a row the run wrote', async (name, corruption) => {
+    expect(await failingIn(runId, corruption)).toEqual([name]);
+  });
+
+  it.each(PROVED_OTHERWISE)('%s catches a broken row %s', async (name, _how, corruption) => {
     expect(await failingIn(runId, corruption)).toEqual([name]);
   });
 
