@@ -78,6 +78,9 @@ export const anonymize: Step = async (deps, state) => {
     for (const plan of Object.values(planned)) source.files[plan.entity] = [{ file: plan.file, lineOffset: 0 }];
   } finally {
     await quarantine.close();
+    // The step's chunks are done: its threads stop now (a later run starts new ones), not after the
+    // runner's idle time, which let their heaps (~60 MB each at 400k patients) into the load step.
+    await deps.chunks?.runner.close();
   }
   return finish(deps, state, { clean, quarantine: quarantineKey(state.runId), counts, extraColumns, source, ms: deps.now() - started });
 };

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN_COLUMNS } from '../../lambdas/core/contract/clean-contract.js';
 import { defaultConfig } from '../../lambdas/core/config.js';
 import { silentLogger, silentProgress } from '../../lambdas/ports.js';
+import type { ThreadChunkRunner } from '../../lambdas/adapters/workers/thread-chunk-runner.js';
 import { anonymize } from '../../lambdas/steps/index.js';
 import { quarantineKey } from '../../lambdas/steps/io/keys.js';
 import { ENTITIES, type Entity, type RunState, type StepDeps } from '../../lambdas/steps/run-state.js';
@@ -52,6 +53,8 @@ interface Outcome {
   rows: Record<Entity, string>;
   quarantine: string;
   counts: unknown;
+  /** The deps' anonymize threads still running when the step has returned. */
+  threadsAfter: number;
 }
 
 async function anonymizeWith(landingDir: string, setup: Setup): Promise<Outcome> {
@@ -68,8 +71,9 @@ async function anonymizeWith(landingDir: string, setup: Setup): Promise<Outcome>
   });
   try {
     const state = await runAnonymize(deps, setup, { runId: 'chunks', batchPrefix: '', asOf: '2025-12-31' });
+    const threadsAfter = deps.chunks ? (deps.chunks.runner as ThreadChunkRunner).threads : 0;
     expect(state).not.toHaveProperty('chunks');
-    const out = { parts: {}, rows: {}, quarantine: await readFile(join(workDir, 'quarantine', quarantineKey('chunks')), 'utf8'), counts: state.anonymized!.counts } as Outcome;
+    const out = { parts: {}, rows: {}, quarantine: await readFile(join(workDir, 'quarantine', quarantineKey('chunks')), 'utf8'), counts: state.anonymized!.counts, threadsAfter } as Outcome;
     for (const entity of ENTITIES) {
       const keys = state.anonymized!.clean[entity];
       const texts = await Promise.all(keys.map((k) => readFile(join(workDir, 'clean', k), 'utf8')));
@@ -90,6 +94,14 @@ describe.each(['bad-batch', 'messy-export'])('Step: anonymize in chunks (%s)', (
   beforeAll(async () => {
     outcomes = [];
     for (const setup of SETUPS) outcomes.push(await anonymizeWith(join(FIXTURES, fixture), setup));
+  });
+
+  it('has stopped its threads when it returns', () => {
+    // Prepare: the setups with 2 threads ran on them (a run on one chunk would use one).
+    const threaded = SETUPS.flatMap((s, i) => (s.workers > 1 ? [outcomes[i]!] : []));
+    // Assess
+    expect(threaded.length).toBeGreaterThan(0);
+    expect(threaded.map((o) => o.threadsAfter)).toEqual(threaded.map(() => 0));
   });
 
   it('splits the files into parts when the chunks are small', () => {

@@ -1,8 +1,9 @@
 // The worker-thread chunk runner: outputs in chunk order whatever order chunks finish in, the same
-// output with 1 or 2 threads (and in this thread), a failing chunk named in the error, and the same
-// behaviour from an esbuild bundle run with plain node as under tsx.
+// output with 1 or 2 threads (and in this thread), a failing chunk named in the error, a TypeScript
+// entry run from a bundle made in memory, and the same behaviour from an esbuild bundle run with plain
+// node as under tsx.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,6 +52,20 @@ describe('Function: createThreadChunkRunner', () => {
     const { parts, rows } = await pseudonymiseFile(r, input, out, { column: 'patient_id', keyHex: KEY, rowsPerChunk });
     return { text: await joinParts(parts), rows, chunks: parts.length };
   }
+
+  it.skipIf(process.platform !== 'linux')('starts a thread from a TypeScript entry without a loader thread of its own', async () => {
+    // Prepare: the process's OS threads, from /proc (a thread that registered tsx also had one for its
+    // loader hooks). First in the file: no other runner's threads start or stop meanwhile.
+    const osThreads = async () => (await readdir('/proc/self/task')).length;
+    const r = runner(1);
+    const before = await osThreads();
+    // Act
+    await r.run(sleepyEcho, [{ index: 0, ms: 50 }]);
+    const during = await osThreads();
+    // Assess
+    expect(r.threads).toBe(1);
+    expect(during - before).toBe(1);
+  });
 
   it('writes the same output with 1 and 2 threads as in this thread, whatever the chunk size', async () => {
     // Act

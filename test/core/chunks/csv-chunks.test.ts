@@ -81,3 +81,23 @@ describe('Function: blobReadBytes', () => {
     }
   });
 });
+
+describe('Method: FsBlobStore.getRange', () => {
+  it('reads a range in pieces of at most 256 KiB (a chunk read holds little memory in flight), all of it', async () => {
+    // Prepare: 3 MiB of bytes that say where they are.
+    const dir = await mkdtemp(join(tmpdir(), 'fs-range-'));
+    try {
+      const bytes = Buffer.alloc(3 << 20);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251;
+      await writeFile(join(dir, 'big'), bytes);
+      // Act
+      const reads: Buffer[] = [];
+      for await (const piece of await new FsBlobStore(dir).getRange('big', 1000, bytes.length - 7)) reads.push(piece as Buffer);
+      // Assess
+      expect(Math.max(...reads.map((r) => r.length))).toBeLessThanOrEqual(256 * 1024);
+      expect(Buffer.concat(reads).equals(bytes.subarray(1000, bytes.length - 7))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
