@@ -1,16 +1,15 @@
 // On crafted warehouse contents with a known smallest equivalence class: the SQL measurement over every
 // version analysts can read, the contribution-bounded aggregates that use each patient's CURRENT
 // version, and what privatize records about both (exact numbers only in the restricted table).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReleaseSnapshot } from '../../lambdas/core/publish/release-snapshot.js';
-import { migrate, privatize } from '../../lambdas/steps/index.js';
+import { privatize } from '../../lambdas/steps/index.js';
 import { releaseKeyDomains } from '../../lambdas/core/publish/true-aggregates.js';
 import { queryTrueAggregates } from '../../lambdas/steps/io/aggregate-query.js';
 import { measureKAnonymity } from '../../lambdas/steps/io/k-anonymity-query.js';
 import type { PatientSlice } from '../../lambdas/core/publish/patient-slices.js';
-import type { LocalDeps } from '../../local/pipeline/local-deps.js';
-import { DATABASES, type TestDatabase } from '../helpers/databases.js';
-import { testDeps } from '../helpers/run-pipeline.js';
+import { craftedWarehouse } from '../helpers/crafted-warehouse.js';
+import { DATABASES } from '../helpers/databases.js';
 
 // Current classes over (age_band, gender, zip3, state): a = 6 patients, b = 2, c = 5. Patient b1 also has
 // an OLD version (they moved from CA): analysts read both versions, linked by patient_id, so b1's history
@@ -44,20 +43,7 @@ select rebuild_patient_contributions(5);
 `;
 
 describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) => {
-  let db: TestDatabase;
-  let deps: LocalDeps;
-
-  beforeAll(async () => {
-    db = await kind.create();
-    deps = testDeps(db, { config: { privacy: { noNoise: true } } });
-    const warehouse = await deps.warehouse();
-    await migrate(warehouse, deps.sql);
-    await warehouse.script(CRAFT);
-  });
-  afterAll(async () => {
-    await deps.close();
-    await db.drop();
-  });
+  const crafted = craftedWarehouse(kind, CRAFT);
 
   // One call for everyone, and slices that cut classes a and c in two: a class's patients are counted
   // across the calls that read them (core/publish/patient-slices.ts).
@@ -68,7 +54,7 @@ describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) =
 
   it.each(SLICINGS)('measures the smallest class over every version analysts can read, each patient\'s history linked ($name)', async ({ slices }) => {
     // Act
-    const k = await (await deps.warehouse()).transaction((tx) => measureKAnonymity(tx, 5, '2025-12-31', slices));
+    const k = await (await crafted().warehouse()).transaction((tx) => measureKAnonymity(tx, 5, '2025-12-31', slices));
 
     // Assess: a (6), c (5), b2 alone (current NY only) and b1 alone (CA then NY).
     expect(k).toEqual({ smallestK: 1, classes: 4, classesBelowK: 2 });
@@ -76,7 +62,7 @@ describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) =
 
   it.each(SLICINGS)("puts every visit under the patient's current attributes, at most maxVisitsPerPatient per patient ($name)", async ({ slices }) => {
     // Act
-    const cells = await queryTrueAggregates(await deps.warehouse(), {
+    const cells = await queryTrueAggregates(await crafted().warehouse(), {
       slices,
       clampCents: 200_000,
       asOf: '2025-12-31',
@@ -100,8 +86,8 @@ describe.each(DATABASES)('k-anonymity and current attributes on $name', (kind) =
 
   it('records the measurement in k_anonymity_measurements only, never in the snapshot, and publishes no class below k', async () => {
     // Act
-    const state = await privatize(deps, { runId: 'crafted', batchPrefix: 'batches/crafted/', asOf: '2025-12-31' });
-    const warehouse = await deps.warehouse();
+    const state = await privatize(crafted(), { runId: 'crafted', batchPrefix: 'batches/crafted/', asOf: '2025-12-31' });
+    const warehouse = await crafted().warehouse();
     const [row] = await warehouse.query<{ smallest_k: number; classes: number; classes_below_k: number; k: number }>(
       'select smallest_k, classes, classes_below_k, k from k_anonymity_measurements where run_id = $1',
       ['crafted'],

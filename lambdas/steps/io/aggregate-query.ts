@@ -7,12 +7,16 @@
 //   attributes each patient is in exactly one cell;
 // - a visit's specialty is its provider's current one, read here (specialties are updated in place);
 // - costs are clamped to [0, clamp] and summed in integer cents; a missing cost is not counted.
-// Every read walks a patient's rows in nth order (the table's primary key, so no sort of the history):
-// a row knows what the patient's earlier rows were, which gives "the patient's first X" and, per cell,
-// "the patient's first row in this cell", so distinct patients are counted without count(distinct).
-// queryReleaseInputs feeds the DP clamp and the partition selection of data-derived keys (one scan),
-// queryTrueAggregates every published table (grouping sets: one pass however many tables). Keys outside
-// a table's domain are pooled into OTHER, so the keys listed never depend on the data.
+// Neither read uses count(distinct):
+// - queryReleaseInputs (the DP clamp's histogram, the partition selections' candidates) wants each
+//   patient's FIRST cost and first data-derived keys: the row with the smallest nth among those that
+//   have one, a min per patient over the slice's rows hashed by patient (no sort of the history);
+// - queryTrueAggregates (every table, grouping sets: one pass however many tables) walks each patient's
+//   rows sorted by patient, with the patient's cells in an array computed once per patient; a row counts
+//   the patient in its cell when it is the first of the patient's rows in that cell (array_position of
+//   its cell = its place), so distinct patients are counted exactly once per cell.
+// Keys outside a table's domain are pooled into OTHER (through small joins: the domains, and each
+// provider's pooled specialty), so the keys listed never depend on the data.
 // Both read one slice of patients per call (core/publish/patient-slices.ts) and add the slices up: every
 // figure is a count or a sum in which a patient's rows stay in their slice.
 import type { Sql } from '../../ports.js';
@@ -30,9 +34,6 @@ import {
   type ReleaseDomains,
   type TrueCell,
 } from '../../core/publish/true-aggregates.js';
-
-/** Each provider's current specialty, read once per statement. */
-const SPECIALTY_OF = `((select jsonb_object_agg(provider_id, specialty) from dim_providers) ->> c.provider_id)`;
 
 /** What a release decides before its tables: the DP clamp's histogram and the partition selections' candidates. */
 export interface ReleaseInputs {
@@ -66,30 +67,38 @@ export async function queryReleaseInputs(sql: Sql, b: { listed: Record<'diagnosi
 async function queryReleaseInputsOf(sql: Sql, listed: Record<'diagnosis' | 'specialty', readonly string[]>, slice: PatientSlice) {
   const outside = (dimension: string, param: string): string =>
     `${dimension} not in (select jsonb_array_elements_text(${param}::jsonb))`;
+  // "The patient's first X" is the smallest nth among their rows with X: a min per patient, so the slice's
+  // rows are hashed by patient rather than sorted and walked. The nth leads each compared value (a
+  // two-element array for the cost; five digits before the text, in bytewise order, for the keys).
+  const firstOf = (column: string, where: string): string => `min(lpad(c.nth::text, 5, '0') || ${column} collate "C") filter (where ${where})`;
   const inSlice = sliceCondition(slice, 'c.patient_id', 4);
   return sql.query<{ kind: 'cost' | 'diagnosis' | 'specialty'; key: string; n: number }>(
-    `with contributions as (
-  select c.patient_id, c.nth, c.cost_cents, c.diagnosis, ${SPECIALTY_OF} as specialty
+    `with firsts as (
+  select
+    min(array[c.nth, c.cost_cents]) filter (where c.cost_cents is not null) as first_cost,
+    ${firstOf('c.diagnosis', outside('c.diagnosis', '$2'))} as first_diagnosis,
+    ${firstOf('p.specialty', outside('p.specialty', '$3'))} as first_specialty
   from patient_contributions as c
+  left join dim_providers as p on p.provider_id = c.provider_id
   where ${inSlice.sql}
+  group by c.patient_id
 ),
 
-firsts as (
+keys as (
   select
-    cost_cents, diagnosis, specialty,
-    cost_cents is not null and count(cost_cents) over upto = 1 as first_cost,
-    ${outside('diagnosis', '$2')} and count(*) filter (where ${outside('diagnosis', '$2')}) over upto = 1 as first_diagnosis,
-    ${outside('specialty', '$3')} and count(*) filter (where ${outside('specialty', '$3')}) over upto = 1 as first_specialty
-  from contributions
-  window upto as (partition by patient_id order by nth rows between unbounded preceding and current row)
+    width_bucket(first_cost[2], array(select (jsonb_array_elements_text($1::jsonb))::bigint)) as cost,
+    substr(first_diagnosis, 6) as diagnosis,
+    substr(first_specialty, 6) as specialty
+  from firsts
 )
 
-select 'cost' as kind, width_bucket(cost_cents, array(select (jsonb_array_elements_text($1::jsonb))::bigint))::text as key, count(*)::bigint as n
-from firsts where first_cost group by 2
-union all
-select 'diagnosis', diagnosis, count(*)::bigint from firsts where first_diagnosis group by 2
-union all
-select 'specialty', specialty, count(*)::bigint from firsts where first_specialty group by 2`,
+select
+  case grouping(cost, diagnosis, specialty) when 3 then 'cost' when 5 then 'diagnosis' else 'specialty' end as kind,
+  coalesce(cost::text, diagnosis, specialty) as key,
+  count(*)::bigint as n
+from keys
+group by grouping sets ((cost), (diagnosis), (specialty))
+having coalesce(cost::text, diagnosis, specialty) is not null`,
     [
       JSON.stringify(CLAMP_CANDIDATES_CENTS.map((c) => c + 1)),
       JSON.stringify([...listed.diagnosis, OTHER]),
@@ -141,43 +150,56 @@ const aggregatesOf = (slice: PatientSlice) => {
   const contributionsIn = sliceCondition(slice, 'c.patient_id', 7);
   return { params: patientsIn.params, sql: `with ages as materialized (
   select year, age_group_for(nullif(year, -1), $1::date) as age_group
-  from (select distinct coalesce(d.birth_year, -1) as year from dim_patients as d where d.is_current and ${patientsIn.sql}) as y
+  from (select -1 union all select generate_series(extract(year from $1::date)::int - 150, extract(year from $1::date)::int + 1)) as y (year)
 ),
 
 patients as (
-  select d.patient_id, a.age_group, d.gender, ${pooled('d.state', '$4')} as state
+  select d.patient_id, coalesce(a.age_group, age_group_for(d.birth_year, $1::date)) as age_group, d.gender, ${pooled('d.state', '$4')} as state
   from dim_patients as d
-  join ages as a on a.year = coalesce(d.birth_year, -1)
+  left join ages as a on a.year = coalesce(d.birth_year, -1)
   where d.is_current and ${patientsIn.sql}
+),
+
+specialties as materialized (
+  select r.provider_id, coalesce(s.specialty, $3) as specialty
+  from dim_providers as r
+  left join (select distinct jsonb_array_elements_text($6::jsonb) as specialty) as s on s.specialty = r.specialty
+),
+
+diagnoses as materialized (
+  select distinct jsonb_array_elements_text($5::jsonb) as diagnosis
 ),
 
 contributions as (
   select
     c.patient_id, c.nth, c.month, c.provider_id,
-    ${pooled('c.diagnosis', '$5')} as diagnosis,
-    ${pooled(SPECIALTY_OF, '$6')} as specialty,
+    coalesce(d.diagnosis, $3) as diagnosis,
+    coalesce(s.specialty, $3) as specialty,
     least(greatest(c.cost_cents, 0), $2::bigint) as cost_cents
   from patient_contributions as c
+  left join diagnoses as d on d.diagnosis = c.diagnosis
+  left join specialties as s on s.provider_id = c.provider_id
   where ${contributionsIn.sql}
 ),
 
-with_earlier as (
+walked as (
   select
     contributions.*,
-    ${VISIT_COLUMN_SETS.map((v) => `array_agg(${cellOf(v)}) over earlier as earlier_${v.join('_')}`).join(',\n    ')}
+    row_number() over patient as place,
+    ${VISIT_COLUMN_SETS.map((v) => `array_agg(${cellOf(v)}) over patient as cells_${v.join('_')}`).join(',\n    ')}
   from contributions
-  window earlier as (partition by patient_id order by nth rows between unbounded preceding and 1 preceding)
+  window patient as (partition by patient_id collate "C" order by nth rows between unbounded preceding and unbounded following)
 )
 
 select
   ${KEY_COLUMNS.join(', ')},
   grouping(${KEY_COLUMNS.join(', ')}) as g,
   count(*)::bigint as visits,
-  count(*) filter (where nth = 1)::bigint as ${firstCountOf([])},
-  ${VISIT_COLUMN_SETS.map((v) => `count(*) filter (where not coalesce(${cellOf(v)} = any(earlier_${v.join('_')}), false))::bigint as ${firstCountOf(v)}`).join(',\n  ')},
+  count(*) filter (where place = 1)::bigint as ${firstCountOf([])},
+  ${VISIT_COLUMN_SETS.map((v) => `count(*) filter (where array_position(cells_${v.join('_')}, ${cellOf(v)}) = place)::bigint as ${firstCountOf(v)}`).join(',\n  ')},
   coalesce(sum(cost_cents), 0)::bigint as sum_cents,
   count(cost_cents)::bigint as cost_count
-from with_earlier
+from walked
 join patients using (patient_id)
 group by grouping sets (${GROUPING_SETS})` };
 };

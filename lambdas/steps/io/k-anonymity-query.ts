@@ -27,16 +27,18 @@ export async function measureKAnonymity(sql: WarehouseTx, k: number, asOf: strin
     const inSlice = sliceCondition(slice, 'patient_id', 2);
     await sql.query(
       // One sort of the slice's versions (the window) instead of a sort per patient inside string_agg, and
-      // the age band computed once per distinct birth year rather than once per patient.
+      // the age band computed once per distinct birth year rather than once per patient. Ids and histories
+      // are sorted bytewise (collate "C"): they are only grouped, and the database's collation compares
+      // them with strcoll, a fifth of the statement at 400k patients (measured).
       `insert into k_anonymity_classes (band, history, n)
        with versions as not materialized (select * from dim_patients where ${inSlice.sql}),
        histories as (
          select patient_id,
-                row_number() over (partition by patient_id order by valid_from, patient_key) as nth,
+                row_number() over (partition by patient_id collate "C" order by valid_from, patient_key) as nth,
                 case when bool_or(birth_year is null) over whole then -1 else min(birth_year) over whole end as year,
-                string_agg(concat_ws('|', valid_from, gender, zip3, state), ';') over whole as history
+                (string_agg(concat_ws('|', valid_from, gender, zip3, state), ';') over whole) collate "C" as history
          from versions
-         window whole as (partition by patient_id order by valid_from, patient_key rows between unbounded preceding and unbounded following)
+         window whole as (partition by patient_id collate "C" order by valid_from, patient_key rows between unbounded preceding and unbounded following)
        ),
        bands as materialized (
          select year, age_band_for(nullif(year, -1), $1::date) as band
