@@ -6,7 +6,7 @@ import { planPartitionRetention, type PartitionRetentionPlan } from '../../lambd
 import { PipelineError } from '../../lambdas/core/errors.js';
 import type { Warehouse } from '../../lambdas/ports.js';
 import { previewAuditPurge, purgeAuditLog, type AuditPurgePreview } from '../../lambdas/steps/io/audit-retention-query.js';
-import { rebuildContributions } from '../../lambdas/steps/io/contributions.js';
+import { rebuildFromVisits } from '../../lambdas/steps/io/visits-rewritten.js';
 import { detachPartition, listFactPartitions } from '../../lambdas/steps/io/fact-partitions.js';
 import { writeAuditArchive } from './audit-archive.js';
 
@@ -40,10 +40,10 @@ export async function planRetention(wh: Warehouse, r: RetentionRequest): Promise
 export async function applyRetention(wh: Warehouse, plan: RetentionPlan, archiveDir: string): Promise<RetentionResult> {
   const detached: string[] = [];
   for (const step of plan.partitions?.detach ?? []) {
-    // The release's bounded contributions may name visits of the detached years: rebuilt in the same transaction.
+    // The id registry and the release's bounded contributions name visits of the detached years: rebuilt in the same transaction.
     await wh.transaction(async (tx) => {
       await detachPartition(tx, step);
-      await rebuildContributions(tx);
+      await rebuildFromVisits(tx);
     });
     detached.push(step.partition);
   }

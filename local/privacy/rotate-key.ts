@@ -17,7 +17,7 @@ import { PipelineError } from '../../lambdas/core/errors.js';
 import { createRowNoise } from '../../lambdas/core/privacy/row-noise.js';
 import { decodeKeyChain, encodeKeyChain } from '../../lambdas/adapters/local/key-file.js';
 import type { Sql, Warehouse, WarehouseTx } from '../../lambdas/ports.js';
-import { rebuildContributions } from '../../lambdas/steps/io/contributions.js';
+import { rebuildFromVisits } from '../../lambdas/steps/io/visits-rewritten.js';
 
 export interface RotateOptions {
   warehouse: Warehouse;
@@ -157,8 +157,8 @@ async function rekeyWarehouse(tx: WarehouseTx, p: RekeyPlan): Promise<RotationRe
   }
   // Staging holds only finished runs' rows (a running batch was refused above), under the old key.
   await tx.query('truncate table staging_patients, staging_providers, staging_visits');
-  // New visit ids reorder every patient's visits: the release's first N per patient are chosen again.
-  await rebuildContributions(tx);
+  // New visit ids: the id registry again, and every patient's first N visits (their order changed) chosen again.
+  await rebuildFromVisits(tx);
 
   const counts = { patients: patientIds.length, visits, quarantined: quarantined.length };
   await tx.query('insert into pseudonym_key_epochs (epoch, fingerprint, rekeyed) values ($1, $2, $3::jsonb)', [p.epoch, p.next.fingerprint, JSON.stringify(counts)]);

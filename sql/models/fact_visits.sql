@@ -34,6 +34,13 @@ inserted as (
   -- on a server at the default max_wal_size, where every checkpoint makes the next touch of a page
   -- log the whole page) and its time.
   order by visit_id
+  returning visit_id, visit_key
+),
+-- Each new visit's id is registered (075_fact_visit_ids.sql) with the key of the row that holds it, in
+-- id order like the insert above (the registry's primary key is the same random pseudonyms).
+registered as (
+  insert into fact_visit_ids (visit_id, visit_key)
+  select visit_id, visit_key from inserted order by visit_id
 ),
 candidates as (
   select c.patient_id, c.visit_id, c.provider_id, c.diagnosis, c.month, c.cost_cents

@@ -1,15 +1,27 @@
 -- test: unique visit_id; table: fact_visits
--- On demand ($1 null, npm run dq), every id. Inside a run ($1), the ids that run inserted: twice
--- within the run, or also held by another run. Each branch is a pass over the run's own rows (by
--- index), not a second copy of the warehouse's ids; the planner drops the branches that do not apply.
+-- Inside a run ($1), the ids that run inserted: twice within the run, or a row that is not the one the
+-- id registry (075_fact_visit_ids.sql) names for its id. The registry holds an id once (its primary
+-- key) and names every fact row's id, so a second row with the same id, from this run or another, is
+-- a row the registry does not name. Each branch is a pass over the run's own rows (by index), with one
+-- probe of one index per row, whatever the number of yearly partitions; the planner drops the branches
+-- that do not apply. On demand ($1 null, npm run dq), every id, and that fact_visits and the registry
+-- agree row for row, which is what the run's branch relies on.
 select distinct key from (
   select visit_id as key from fact_visits where $1::text is null
   group by visit_id having count(*) > 1
+  union all
+  select f.visit_id || ' (not registered)' from fact_visits as f
+  where $1::text is null
+    and not exists (select 1 from fact_visit_ids as r where r.visit_id = f.visit_id and r.visit_key = f.visit_key)
+  union all
+  select r.visit_id || ' (registered, not in fact_visits)' from fact_visit_ids as r
+  where $1::text is null
+    and not exists (select 1 from fact_visits as f where f.visit_key = r.visit_key and f.visit_id = r.visit_id)
   union all
   select visit_id from fact_visits where run_id = $1
   group by visit_id having count(*) > 1
   union all
   select f.visit_id from fact_visits as f
   where f.run_id = $1
-    and exists (select 1 from fact_visits as o where o.visit_id = f.visit_id and o.run_id <> $1)
+    and not exists (select 1 from fact_visit_ids as r where r.visit_id = f.visit_id and r.visit_key = f.visit_key)
 ) as duplicated;

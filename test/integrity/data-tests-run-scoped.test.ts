@@ -22,7 +22,7 @@ const CORRUPTIONS: [string, string][] = [
   ['fact_visits_no_future_dates', `update fact_visits set visit_date = date '2030-01-01' where visit_key = ${RUN_VISIT}`],
   ['fact_visits_relationships', `update fact_visits set patient_key = -1 where visit_key = ${RUN_VISIT}`],
   ['fact_visits_unique_visit_id', `insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id)
-     select visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, 'another-run' from fact_visits where visit_key = ${RUN_VISIT}`],
+     select visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id from fact_visits where visit_key = ${RUN_VISIT}`],
   // Versions are judged for the patients the run staged: stage the patient again as it stands.
   ['dim_patients_versions_valid', `insert into staging_patients (patient_id, birth_year, gender, zip3, state, source_line, run_id)
      select patient_id, birth_year, gender, zip3, state, 1, current_setting('h9.run') from dim_patients where patient_key = ${RUN_PATIENT};
@@ -34,7 +34,17 @@ const RESTAGE_RUN_PATIENT = `insert into staging_patients (patient_id, birth_yea
   select patient_id, birth_year, gender, zip3, state, 1, current_setting('h9.run') from dim_patients where patient_key = ${RUN_PATIENT}`;
 const COPY_RUN_PATIENT = (validTo: string, isCurrent: string) => `insert into dim_patients (patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id)
   select patient_id, birth_year, gender, zip3, state, valid_from, ${validTo}, ${isCurrent}, run_id from dim_patients where patient_key = ${RUN_PATIENT}`;
+// The visit id registry (075_fact_visit_ids.sql) names one row per id: another run's row with the
+// run's id, registered in its place (so the id was already held when the run inserted it).
+const ANOTHER_RUNS_REGISTERED_COPY = `with copy as (
+    insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id)
+    select visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, 'another-run'
+    from fact_visits where visit_key = ${RUN_VISIT}
+    returning visit_id, visit_key)
+  update fact_visit_ids as r set visit_key = copy.visit_key from copy where r.visit_id = copy.visit_id`;
 const PROVED_OTHERWISE: [string, string, string][] = [
+  // In a run, a visit is checked against the registry: the run's row is not the one it names.
+  ['fact_visits_unique_visit_id', "for another run's row with the run's id", ANOTHER_RUNS_REGISTERED_COPY],
   // The unique index on current versions is the in-run proof: without it, a second current version is counted.
   ['dim_patients_unique_current', 'once its unique index is gone', `drop index dim_patients_current_uq; ${RESTAGE_RUN_PATIENT}; ${COPY_RUN_PATIENT('null', 'true')}`],
   // Overlap is looked for from closed versions: a closed version overlapping the current one.
@@ -87,7 +97,14 @@ describe.each(DATABASES)('Run-scoped data tests on $name', (kind) => {
     expect(await failingIn(runId, corruption)).toEqual([name]);
   });
 
-  // (Not unique_visit_id: its corruption writes the duplicate as 'another-run'.)
+  // A copy no transform wrote (not in the registry) is npm run dq's to find (data-tests.test.ts).
+  it("leaves a copy of the run's visit that the registry does not name to npm run dq", async () => {
+    const unregistered = `insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id)
+      select visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, 'another-run' from fact_visits where visit_key = ${RUN_VISIT}`;
+    expect(await failingIn(runId, unregistered)).toEqual([]);
+  });
+
+  // (Not unique_visit_id: a copy in another run is the case above.)
   const ANOTHER_RUNS_ROW = ['dim_patients_accepted_values', 'fact_visits_cost_valid', 'fact_visits_no_future_dates', 'fact_visits_relationships'];
   it.each(CORRUPTIONS.filter(([name]) => ANOTHER_RUNS_ROW.includes(name)))(
     "%s leaves another run's rows to npm run dq",

@@ -50,7 +50,7 @@ const notQuarantined = (entity: Entity) =>
 /**
  * Found counted directly, for an entity whose reconcile test has not passed in this transaction. The
  * first test (a hash of this run's own ids) settles most rows; the index probe after "or" runs only
- * for the rest.
+ * for the rest (visits: in the id registry, one index for every yearly partition).
  */
 export const FOUND_STATEMENTS: Record<Entity, string> = {
   patients: `select count(*)::bigint as found from staging_patients as s where s.run_id = $1 and ${notQuarantined('patients')}
@@ -60,7 +60,8 @@ export const FOUND_STATEMENTS: Record<Entity, string> = {
      and exists (select 1 from dim_providers as d where d.provider_id = s.provider_id)`,
   visits: `select count(*)::bigint as found from staging_visits as s where s.run_id = $1 and ${notQuarantined('visits')}
      and (s.visit_id in (select visit_id from fact_visits where run_id = $1)
-          or exists (select 1 from fact_visits as f where f.visit_id = s.visit_id))`,
+          or exists (select 1 from fact_visit_ids as r join fact_visits as f on f.visit_key = r.visit_key and f.visit_id = r.visit_id
+                     where r.visit_id = s.visit_id))`,
 };
 
 /** The evidence queries a transform runs once its data tests have passed, each taking the run id as $1 (named for the bench's profile). */
