@@ -13,8 +13,7 @@
 update dim_patients as d
 set birth_year = s.birth_year
 from stg_patients as s
-where d.patient_id = any(array(select patient_id from stg_patients))
-  and d.patient_id = s.patient_id
+where d.patient_id = s.patient_id
   and d.birth_year is not null
   and d.birth_year is distinct from s.birth_year;
 
@@ -22,8 +21,7 @@ update dim_patients as d
 set valid_to = current_setting('pipeline.as_of')::date,
     is_current = false
 from stg_patients as s
-where d.patient_id = any(array(select patient_id from stg_patients))
-  and d.patient_id = s.patient_id
+where d.patient_id = s.patient_id
   and d.is_current
   and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state);
 
@@ -35,7 +33,7 @@ where d.patient_id = any(array(select patient_id from stg_patients))
 with existing as materialized (
   select d.patient_id, bool_or(d.is_current) as has_current, (array_agg(d.birth_year))[1] as birth_year
   from dim_patients as d
-  where d.patient_id = any(array(select patient_id from stg_patients))
+  where d.patient_id in (select patient_id from stg_patients)
   group by d.patient_id
 )
 insert into dim_patients (
