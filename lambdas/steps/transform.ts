@@ -15,6 +15,7 @@ import { forEachSlice } from './io/model-slices.js';
 import { countWarehouseTables } from './io/run-tables.js';
 import { audit, planForOnePass, setRunContext } from './io/session.js';
 import { takeTurn } from './io/turn-lock.js';
+import { completeVisitIdRegistry } from './io/visit-id-registry.js';
 
 type Transformed = Omit<TransformOutput, 'partitions' | 'ms'>;
 
@@ -34,6 +35,7 @@ export const transform: Step = async (deps, state) => {
     if (done) return typeof done.output === 'string' ? (JSON.parse(done.output) as Transformed) : done.output;
 
     await tx.query('delete from quarantine_rows where run_id = $1', [state.runId]);
+    await completeVisitIdRegistry(tx);
     for (const model of models) {
       deps.progress.start(`transform ${model.name}`);
       if (model.slices) await forEachSlice(tx, model.slices, state.runId, sliceRows, () => tx.script(model.sql));

@@ -13,6 +13,8 @@ select distinct key from (
   select f.visit_id || ' (not registered)' from fact_visits as f
   where $1::text is null
     and not exists (select 1 from fact_visit_ids as r where r.visit_id = f.visit_id and r.visit_key = f.visit_key)
+    -- (visits held before the registry existed, until the next transform registers them)
+    and not exists (select 1 from fact_visit_ids_pending as p where f.visit_key > p.after_key and f.visit_key <= p.last_key)
   union all
   select r.visit_id || ' (registered, not in fact_visits)' from fact_visit_ids as r
   where $1::text is null
