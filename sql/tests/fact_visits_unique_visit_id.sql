@@ -1,11 +1,11 @@
 -- test: unique visit_id; table: fact_visits
--- Inside a run ($1), the ids that run inserted: twice within the run, or a row that is not the one the
--- id registry (075_fact_visit_ids.sql) names for its id. The registry holds an id once (its primary
--- key) and names every fact row's id, so a second row with the same id, from this run or another, is
--- a row the registry does not name. Each branch is a pass over the run's own rows (by index), with one
--- probe of one index per row, whatever the number of yearly partitions; the planner drops the branches
--- that do not apply. On demand ($1 null, npm run dq), every id, and that fact_visits and the registry
--- agree row for row, which is what the run's branch relies on.
+-- Inside a run ($1), the rows that run inserted that are not the one the id registry
+-- (075_fact_visit_ids.sql) names for their id. The registry holds an id once (its primary key) and
+-- names every fact row's id, so of two rows with the same id, from this run or another, at most one is
+-- named: one pass over the run's own rows (by index), one probe of one index per row, whatever the
+-- number of yearly partitions. On demand ($1 null, npm run dq), every id twice or more, and that
+-- fact_visits and the registry agree row for row, which is what the run's branch relies on. The
+-- planner drops the branches that do not apply.
 select distinct key from (
   select visit_id as key from fact_visits where $1::text is null
   group by visit_id having count(*) > 1
@@ -19,9 +19,6 @@ select distinct key from (
   select r.visit_id || ' (registered, not in fact_visits)' from fact_visit_ids as r
   where $1::text is null
     and not exists (select 1 from fact_visits as f where f.visit_key = r.visit_key and f.visit_id = r.visit_id)
-  union all
-  select visit_id from fact_visits where run_id = $1
-  group by visit_id having count(*) > 1
   union all
   select f.visit_id from fact_visits as f
   where f.run_id = $1
