@@ -8,22 +8,20 @@
 -- same batch twice changes nothing. Run once per slice of the staged patients: each statement touches
 -- only the versions of the slice's patients, and a patient is in one slice (its first line).
 
--- The batch's birth years (stg_patients: each patient's first line), corrected in place, never moved
--- out of the top-code once a patient is in it.
+-- One pass over the slice's patients' versions (one join with the dimension, not two):
+-- - the batch's birth years (stg_patients: each patient's first line), corrected in place on every
+--   version, never moved out of the top-code once a patient is in it;
+-- - the current version closed when gender, ZIP3 or state changed.
+-- Neither change touches what the other tests, so one statement makes both, as two in turn would.
 update dim_patients as d
-set birth_year = s.birth_year
+set birth_year = case when d.birth_year is not null then s.birth_year end,
+    valid_to = case when d.is_current and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state)
+                    then current_setting('pipeline.as_of')::date else d.valid_to end,
+    is_current = d.is_current and (d.gender, d.zip3, d.state) is not distinct from (s.gender, s.zip3, s.state)
 from stg_patients as s
 where d.patient_id = s.patient_id
-  and d.birth_year is not null
-  and d.birth_year is distinct from s.birth_year;
-
-update dim_patients as d
-set valid_to = current_setting('pipeline.as_of')::date,
-    is_current = false
-from stg_patients as s
-where d.patient_id = s.patient_id
-  and d.is_current
-  and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state);
+  and ((d.birth_year is not null and d.birth_year is distinct from s.birth_year)
+       or (d.is_current and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state)));
 
 -- The slice's patients' existing versions are read once, before any row is inserted (a materialized
 -- CTE): planned against a table vacuumed empty (a failed first transform, then autovacuum), a per-row

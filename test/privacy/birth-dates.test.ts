@@ -76,3 +76,31 @@ describe.each(DATABASES)('Birth dates and patient versions on $name', (kind) => 
     expect(years.find((y) => y.patient_id === pseudonym('patient', 'P1'))?.birth_year).toBe(1990);
   });
 });
+
+// A later batch that corrects a top-coded patient's date of birth to one under 90 (and moves them): the
+// birth year must not come back, on the version it closes nor on the one it opens.
+describe.each(DATABASES)('A top-coded patient whose date of birth is corrected on $name', (kind) => {
+  let db: TestDatabase;
+  const pseudonym = openKeyRing([Uint8Array.from(Buffer.from(TEST_KEY, 'hex'))]).pseudonym;
+
+  beforeAll(async () => {
+    db = await kind.create();
+    const run = async (runId: string, asOf: string, born: string, zip: string) => {
+      const batch = await writeBatch({ patients: [`P2,Bo Two,${born},M,,,,,MA,${zip}`], providers, visits: [`V-${runId},P2,PR1,${asOf},Follow-up,Asthma,Spirometry,100`] }, runId);
+      await runPipeline(db, { runId, batchPrefix: batch.batchPrefix, asOf }, { landingDir: batch.landingDir, config: { privacy: { noNoise: true } } });
+    };
+    await run('june-2026', '2026-06-30', '1936-03-01', '02139'); // 90: top-coded
+    await run('june-2027', '2027-06-30', '1940-03-01', '01002'); // corrected to 87, and moved (another ZIP3)
+  });
+  afterAll(() => db.drop());
+
+  it('keeps the top-code on every version', async () => {
+    // Act
+    const versions = await queryDb<{ is_current: boolean; birth_year: number | null }>(
+      db, 'select is_current, birth_year from dim_patients where patient_id = $1 order by patient_key', [pseudonym('patient', 'P2')],
+    );
+
+    // Assess: the move opened a version; neither version has a birth year.
+    expect(versions).toEqual([{ is_current: false, birth_year: null }, { is_current: true, birth_year: null }]);
+  });
+});
