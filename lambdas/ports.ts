@@ -12,6 +12,8 @@ export interface BlobStore {
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   exists(key: string): Promise<boolean>;
+  /** An object's size in bytes, for a store that knows it without reading the object (a file's stat). */
+  size?(key: string): Promise<number>;
   /** Where a key lives, for messages and for engines that import straight from storage (Aurora's aws_s3). */
   locate(key: string): BlobLocation;
 }

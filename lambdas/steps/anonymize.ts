@@ -56,9 +56,9 @@ export const anonymize: Step = async (deps, state) => {
   let source: SourceReport;
   try {
     // Lines that belong to no entity (a FHIR Condition that is not JSON) are quarantined as they come.
-    const input = await openBatchInput(deps.landing, state, manifest, (stray) =>
-      quarantine.write({ run_id: state.runId, file: stray.origin.file, line: stray.origin.line, entity: stray.kind, field: '', reason: stray.reason, raw: stray.raw }),
-    );
+    const input = await openBatchInput(deps.landing, state, manifest, async (stray) => {
+      await quarantine.write({ run_id: state.runId, file: stray.origin.file, line: stray.origin.line, entity: stray.kind, field: '', reason: stray.reason, raw: stray.raw });
+    });
     for (const entity of ENTITIES) {
       const plan = planned[entity];
       let extra: string[];

@@ -1,7 +1,7 @@
 // BlobStore over a local folder: the offline stand-in for an S3 bucket. Writes go to a temporary file
 // renamed into place, so a reader never sees half an object.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -90,6 +90,12 @@ export class FsBlobStore implements BlobStore {
     } catch {
       return false;
     }
+  }
+
+  async size(key: string): Promise<number> {
+    const path = this.path(key);
+    if (!(await this.exists(key))) throw new PipelineError('BLOB_NOT_FOUND', `file not found: ${path}`);
+    return (await stat(path)).size;
   }
 
   locate(key: string): BlobLocation {

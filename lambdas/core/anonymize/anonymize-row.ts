@@ -7,6 +7,7 @@ import type { FreeTextField } from '../vocabulary/vocabulary.js';
 import type { Resolution, VocabularyResolver } from '../vocabulary/census.js';
 import { ageOn, birthYearOf, zip3 } from './generalise.js';
 import { rowParser } from './row-parser.js';
+import { twoDecimals } from './two-decimals.js';
 import { patientFields, patientRow, providerFields, providerRow, visitFields, visitRow } from './row-schemas.js';
 
 export interface RowIssue {
@@ -100,8 +101,8 @@ export function anonymizeVisit(raw: Record<string, string>, line: number, t: Ano
       visit_type: visitType.value,
       diagnosis: diagnosis.value,
       procedure_performed: procedure.value,
-      cost: cost === undefined ? '' : cost.toFixed(2),
-      cost_with_privacy: cost === undefined ? '' : t.costWithPrivacy(cost, visitId).toFixed(2),
+      cost: cost === undefined ? '' : twoDecimals(cost),
+      cost_with_privacy: cost === undefined ? '' : twoDecimals(t.costWithPrivacy(cost, visitId)),
       source_line: line,
     },
   };

@@ -188,8 +188,9 @@ export class CsvRecordParser {
   }
 
   /**
-   * The fast path: one whole line with no quote and no stray '\r'. Returns the position after it, or
-   * NEED_MORE when the line's end is not in the input yet, or SLOW when `step` must read it.
+   * The fast path: one whole line with no stray '\r' and either no quote or only quotes around whole
+   * fields (see splitQuotedLine). Returns the position after it, or NEED_MORE when the line's end is
+   * not in the input yet, or SLOW when `step` must read it.
    */
   private fastLine(p: number): number {
     const t = this.text;
@@ -199,9 +200,13 @@ export class CsvRecordParser {
     const end = crlf ? nl - 1 : nl;
     if (end < p) return SLOW;
     if (this.nextQuote < p) this.nextQuote = indexOrInfinity(t, '"', p);
-    if (this.nextQuote < end) return SLOW;
+    const quoted = this.nextQuote < end;
+    if (quoted && !this.withFields) return SLOW;
     if (this.nextCr < p) this.nextCr = indexOrInfinity(t, '\r', p);
     if (crlf ? this.nextCr !== end : this.nextCr < end) return SLOW;
+    // A quoted line is split (or sent to `step`) before any state changes.
+    const quotedFields = quoted ? splitQuotedLine(t, p, end) : undefined;
+    if (quoted && !quotedFields) return SLOW;
     if (this.pendingLine) this.lines++;
     this.pendingLine = true;
     if (end === p) {
@@ -213,7 +218,7 @@ export class CsvRecordParser {
     let fields: string[] | undefined;
     let raw = '';
     if (this.withFields) {
-      fields = t.slice(p, end).split(',');
+      fields = quotedFields ?? t.slice(p, end).split(',');
       raw = this.rawHead + t.slice(p, end + 1);
       if (this.nextHigh < p) this.nextHigh = nextHighByte(t, p);
       if (this.nextHigh <= end) {
@@ -380,6 +385,34 @@ export class CsvRecordParser {
 
 const NEED_MORE = -1;
 const SLOW = -2;
+
+/**
+ * The fields of the line text[p, end) when each of its quotes opens a field (at its start) or closes
+ * one (before a comma or the line's end), none doubled: what csv-parse reads from it, the quoted
+ * fields without their quotes. Otherwise undefined (a doubled quote, a quote inside a field, a quoted
+ * newline that ends the line early, a quote not closed on the line): `step` reads it, errors and all.
+ */
+function splitQuotedLine(text: string, p: number, end: number): string[] | undefined {
+  const fields: string[] = [];
+  for (let at = p; ; ) {
+    let next: number;
+    if (text.charCodeAt(at) === QUOTE) {
+      const close = text.indexOf('"', at + 1);
+      if (close < 0 || close >= end) return undefined;
+      next = close + 1;
+      if (next !== end && text.charCodeAt(next) !== COMMA) return undefined;
+      fields.push(text.slice(at + 1, close));
+    } else {
+      const comma = text.indexOf(',', at);
+      next = comma < 0 || comma > end ? end : comma;
+      const quote = text.indexOf('"', at);
+      if (quote >= 0 && quote < next) return undefined;
+      fields.push(text.slice(at, next));
+    }
+    if (next === end) return fields;
+    at = next + 1;
+  }
+}
 
 function indexOrInfinity(text: string, search: string, from: number): number {
   const i = text.indexOf(search, from);

@@ -34,10 +34,13 @@ export function uniformIntFromUint32(next: () => number, n: number): number {
   checkRange(n);
   if (n === 1) return 0;
   if (n <= TWO_32) {
-    const limit = TWO_32 - (TWO_32 % n);
+    // Quotients by division, not %: a double's % is a library call (fmod), several times slower.
+    // Exact: for a <= 2^32 and n >= 1 the rounding of a / n (at most 2^-21 / n) is less than the
+    // distance (at least 1 / n) from a true quotient that is not whole to the next integer.
+    const limit = Math.floor(TWO_32 / n) * n;
     for (;;) {
       const x = next() >>> 0;
-      if (x < limit) return x % n;
+      if (x < limit) return x - Math.floor(x / n) * n;
     }
   }
   const limit = TWO_48 - (TWO_48 % n);

@@ -47,7 +47,9 @@ export async function anonymizeRecords(job: RecordsJob): Promise<EntityCounts> {
         const outcome = anonymizeRow(record.values, record.origin.sourceLine, tools);
         if (outcome.ok) {
           counts.clean++;
-          await out.write(outcome.row);
+          // Awaited only when the sink asks (about every 64 KiB): no promise per row.
+          const waiting = out.write(outcome.row);
+          if (waiting) await waiting;
         } else {
           await reject(record.origin, outcome.issues, record.raw);
         }

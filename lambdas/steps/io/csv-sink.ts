@@ -5,7 +5,11 @@ import { stringify } from 'csv-stringify';
 import type { BlobStore } from '../../ports.js';
 
 export interface CsvSink {
-  write(row: Record<string, unknown>): Promise<void>;
+  /**
+   * Writes a row. A promise to wait for (backpressure, or the row handed on), or nothing when the row
+   * is taken: a row loop then makes no promise and no await per row.
+   */
+  write(row: Record<string, unknown>): Promise<void> | undefined;
   /** Ends the file and waits until the store has it. */
   close(): Promise<void>;
   readonly rows: number;

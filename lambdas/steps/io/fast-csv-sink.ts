@@ -21,21 +21,24 @@ export function openFastCsvSink(store: BlobStore, key: string, columns: readonly
   const text = openTextWriter(store, key, 'text/csv');
   let pending = format.header;
   let rows = 0;
-  const flush = async (): Promise<void> => {
-    if (pending.length < WRITE_EVERY) return;
+  /** Hands the gathered text to the store once there is enough of it; undefined when there is not. */
+  const flush = (): Promise<void> | undefined => {
+    if (pending.length < WRITE_EVERY) return undefined;
     const batch = pending;
     pending = '';
-    await text.write(batch);
+    return text.write(batch);
   };
   return {
     get rows() {
       return rows;
     },
-    async write(row) {
-      text.check();
+    write(row) {
+      // A failed store rejects the write, as an async write would (not a throw).
+      const failed = text.failure();
+      if (failed) return failed;
       rows++;
       pending += format.line(row);
-      await flush();
+      return flush();
     },
     async writeLines(lines) {
       text.check();
@@ -51,6 +54,8 @@ export function openFastCsvSink(store: BlobStore, key: string, columns: readonly
 interface TextWriter {
   /** Throws the store's error if it has failed. */
   check(): void;
+  /** The store's error as a rejected promise if it has failed, else undefined. */
+  failure(): Promise<never> | undefined;
   /** Writes text, waiting while the store is behind. */
   write(text: string): Promise<void>;
   /** Writes the last text and waits until the store has the object. */
@@ -71,6 +76,7 @@ function openTextWriter(store: BlobStore, key: string, contentType: string): Tex
   };
   return {
     check,
+    failure: () => (failed ? Promise.reject(failed.error) : undefined),
     async write(text) {
       check();
       if (!out.write(text)) await Promise.race([once(out, 'drain'), stored]);
@@ -92,9 +98,10 @@ export function csvLines(columns: readonly string[]): CsvSink & { text(): string
     get rows() {
       return rows;
     },
-    async write(row) {
+    write(row) {
       rows++;
       lines += format.line(row);
+      return undefined;
     },
     async close() {},
     text: () => lines,

@@ -8,6 +8,7 @@
 import { Readable } from 'node:stream';
 import { normaliseColumn } from '../../core/contract/input-contract.js';
 import { CsvRecordParser, Utf16InputError, type CsvParserStart, type CsvRecordSink } from '../../core/csv/record-parser.js';
+import { keyedObject, type KeyedObjectBuilder } from '../../core/keyed-object.js';
 import { readCsv, type CsvSource, type SourceRecord } from './csv-source.js';
 
 export interface CsvReadStart extends CsvParserStart {
@@ -35,16 +36,18 @@ export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStar
   let resolveHeader!: (h: string[]) => void;
   const header = new Promise<string[]>((r) => (resolveHeader = r));
   let columns = start.header?.map(normaliseColumn);
+  let valuesOf = columns && keyedObject(columns);
   if (columns) resolveHeader(columns);
   const ready: SourceRecord[] = [];
   const sink: CsvRecordSink = {
     record(fields, raw, line) {
-      if (!columns) {
+      if (!columns || !valuesOf) {
         columns = fields!.map(normaliseColumn);
+        valuesOf = keyedObject(columns);
         resolveHeader(columns);
         return;
       }
-      ready.push({ kind: 'row', line, values: valuesByColumn(columns, fields!), raw: withoutLineEnd(raw) });
+      ready.push({ kind: 'row', line, values: valuesByColumn(columns, valuesOf, fields!), raw: withoutLineEnd(raw) });
     },
     unreadable(line, raw, reason) {
       ready.push({ kind: 'unreadable', line, raw, reason });
@@ -88,8 +91,12 @@ export function readCsvFast(input: AsyncIterable<Uint8Array>, start: CsvReadStar
   return { header, batches, records: records() };
 }
 
-/** A record's fields by (normalised) column name; fields past the header are dropped, as readCsv does. */
-function valuesByColumn(columns: readonly string[], fields: readonly string[]): Record<string, string> {
+/**
+ * A record's fields by (normalised) column name; fields past the header are dropped, as readCsv does.
+ * A record with every column (almost all) is built by the header's builder (core/keyed-object.ts).
+ */
+function valuesByColumn(columns: readonly string[], valuesOf: KeyedObjectBuilder, fields: readonly string[]): Record<string, string> {
+  if (fields.length >= columns.length) return valuesOf(fields) as Record<string, string>;
   const values: Record<string, string> = {};
   for (let i = 0; i < columns.length; i++) {
     const v = fields[i];

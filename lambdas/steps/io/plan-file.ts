@@ -1,5 +1,6 @@
 // Planning one contract file's record-aligned chunks (core/chunks/plan-chunks.ts) as a chunk job, so
-// offline it runs in a worker thread like the chunks do. The plan is one read of the whole file: in
+// offline it runs in a worker thread like the chunks do (for a batch of at least PLAN_HERE_BELOW_BYTES,
+// io/anonymize-in-chunks.ts). The plan is one read of the whole file: in
 // the main thread its dead read buffers and their text (about 70 MB at 400k patients) would stay
 // until that thread's next collection, which, while it only waits on the workers, comes late, after
 // the census and the first chunks have run beside it. The plan that comes back is small.

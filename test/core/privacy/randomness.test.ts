@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCryptoRandom } from '../../../lambdas/adapters/random/crypto-random.js';
 import {
@@ -96,6 +97,26 @@ describe('Function: uniformIntFromUint32', () => {
   it.each([0, -1, 1.5, MAX_UNIFORM_INT + 1, Number.NaN])('rejects n = %s', (n) => {
     // Act / Assess
     expect(() => uniformIntFromUint32(() => 0, n)).toThrow(/uniformInt/);
+  });
+
+  it('gives what the remainder arithmetic gives, exactly, for any n up to 2^32 and any words', () => {
+    // Reference: limit = 2^32 - 2^32 mod n, words at or above it redrawn, the first other word mod n (BigInt).
+    const reference = (words: number[], n: number): number => {
+      const limit = 2n ** 32n - (2n ** 32n % BigInt(n));
+      for (const w of words) if (BigInt(w >>> 0) < limit) return Number(BigInt(w >>> 0) % BigInt(n));
+      throw new Error('script exhausted');
+    };
+    const n = fc.oneof(fc.integer({ min: 1, max: 2 ** 32 }), fc.constantFrom(2, 3, 7, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32, 200_000, 600_000));
+    const word = fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom(0, 1, 2 ** 31, 2 ** 32 - 2, 2 ** 32 - 1));
+    fc.assert(
+      fc.property(n, fc.array(word, { minLength: 1, maxLength: 4 }), (n, words) => {
+        // Prepare: the script ends with a word every n accepts (0), so both sides finish.
+        const script = [...words, 0];
+        // Act / Assess
+        expect(uniformIntFromUint32(scripted(script), n)).toBe(reference(script, n));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('returns 0 for n = 1 without drawing', () => {
