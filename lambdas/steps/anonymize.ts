@@ -9,7 +9,7 @@ import { PipelineError } from '../core/errors.js';
 import { DEFAULT_VOCABULARIES } from '../core/vocabulary/vocabulary.js';
 import { ENTITIES, type AnonymizeOutput, type Entity, type EntityCounts, type RunState, type SourceReport, type Step, type StepDeps } from './run-state.js';
 import { openBatchInput } from './io/batch-input.js';
-import { anonymizeInChunks, countVocabularyInChunks, planContractFiles } from './io/anonymize-in-chunks.js';
+import { anonymizeFilesInChunks, countVocabularyInChunks, planContractFiles } from './io/anonymize-in-chunks.js';
 import { anonymizePlannedChunk, mergeFannedOut, planFanOut, type MergedChunks } from './io/anonymize-fan-out.js';
 import { anonymizeTools, type ToolsSpec } from './io/anonymize-tools.js';
 import { openFastCsvSink } from './io/fast-csv-sink.js';
@@ -59,11 +59,15 @@ export const anonymize: Step = async (deps, state) => {
     const input = await openBatchInput(deps.landing, state, manifest, async (stray) => {
       await quarantine.write({ run_id: state.runId, file: stray.origin.file, line: stray.origin.line, entity: stray.kind, field: '', reason: stray.reason, raw: stray.raw });
     });
+    const plannedFiles = ENTITIES.flatMap((e) => (planned[e] ? [planned[e]] : []));
+    const chunked = await anonymizeFilesInChunks(deps, plannedFiles, { runId: state.runId, tools: toolsSpec });
     for (const entity of ENTITIES) {
       const plan = planned[entity];
       let extra: string[];
       if (plan) {
-        ({ counts: counts[entity], parts: clean[entity] } = await anonymizeInChunks(deps, plan, { runId: state.runId, tools: toolsSpec, quarantine }));
+        const done = chunked[plannedFiles.indexOf(plan)]!;
+        ({ counts: counts[entity], parts: clean[entity] } = done);
+        for (const lines of done.quarantine) await quarantine.writeLines(lines);
         extra = plan.extraColumns;
       } else {
         const whole = cleanKey(state.runId, entity);

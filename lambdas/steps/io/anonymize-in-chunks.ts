@@ -95,15 +95,25 @@ export function chunkInputs(deps: Pick<Deps, 'chunks'>, f: PlannedFile, run: { r
   }));
 }
 
-export async function anonymizeInChunks(deps: Deps, f: PlannedFile, run: { runId: string; tools: ToolsSpec; quarantine: FastCsvSink }): Promise<ChunkedResult> {
-  const inputs = chunkInputs(deps, f, run);
-  const label = `anonymize ${f.entity}`;
-  deps.progress.start(label, f.plan.rows);
-  const outputs = await runChunks(deps, ANONYMIZE_CHUNK_JOB, anonymizeChunk, inputs);
-  const counts = sumCounts(outputs.map((o) => o.counts));
-  for (const out of outputs) if (out.quarantine) await run.quarantine.writeLines(out.quarantine);
-  deps.progress.done(label, `${counts.clean} clean, ${counts.quarantined} quarantined, ${outputs.length} part${outputs.length === 1 ? '' : 's'}`);
-  return { counts, parts: inputs.map((i) => i.partKey) };
+/**
+ * The planned files' chunks on the runner in one call, so a thread that finishes its file's last chunk
+ * takes the next file's first instead of waiting for the other threads (five visit chunks on two threads
+ * left one idle for a fifth of the visits). Returns each file's result in the files' order; each file's
+ * quarantine lines are the caller's to write at that file's turn, so the quarantine keeps entity order.
+ */
+export async function anonymizeFilesInChunks(deps: Deps, files: readonly PlannedFile[], run: { runId: string; tools: ToolsSpec }): Promise<(ChunkedResult & { quarantine: string[] })[]> {
+  const inputs = files.map((f) => chunkInputs(deps, f, run));
+  for (const f of files) deps.progress.start(`anonymize ${f.entity}`, f.plan.rows);
+  // Threads only when a file was split: a batch of one chunk per file stays in this thread, as before.
+  const split = inputs.some((i) => i.length > 1);
+  const outputs = await runChunks(deps, ANONYMIZE_CHUNK_JOB, anonymizeChunk, inputs.flat(), split);
+  let at = 0;
+  return files.map((f, i) => {
+    const mine = outputs.slice(at, (at += inputs[i]!.length));
+    const counts = sumCounts(mine.map((o) => o.counts));
+    deps.progress.done(`anonymize ${f.entity}`, `${counts.clean} clean, ${counts.quarantined} quarantined, ${mine.length} part${mine.length === 1 ? '' : 's'}`);
+    return { counts, parts: inputs[i]!.map((input) => input.partKey), quarantine: mine.flatMap((o) => (o.quarantine ? [o.quarantine] : [])) };
+  });
 }
 
 /** Whether the files are known to be smaller than `bytes` together (a store that cannot tell: no). */
@@ -149,8 +159,9 @@ function runChunks<I extends { file: string; chunk: { index: number; firstLine: 
   name: string,
   run: (stores: { landing: BlobStore; clean: BlobStore }, input: I) => Promise<O>,
   inputs: I[],
+  onThreads = inputs.length > 1,
 ): Promise<O[]> {
   const describeChunk = (input: I): string => `${input.file} from line ${input.chunk.firstLine} (chunk ${input.chunk.index})`;
-  if (deps.chunks && inputs.length > 1) return deps.chunks.runner.run(threadOnly<I, O>(name), inputs, describeChunk);
+  if (deps.chunks && onThreads) return deps.chunks.runner.run(threadOnly<I, O>(name), inputs, describeChunk);
   return inThreadRunner.run({ name, run: (input) => run({ landing: deps.landing, clean: deps.clean }, input) }, inputs, describeChunk);
 }
