@@ -6,6 +6,7 @@
 // statements whose label contains A or B. A sliced model (`-- slices:`) runs per slice as the transform
 // runs it (--slice-rows N, default the transform's); its line gives the calls and the slowest one.
 // --setup SQL runs first in the same rolled-back transaction, e.g. 'drop index X' to price an index.
+// --sql-dir DIR reads the models and tests from a copy of sql/, to price a variant of a model.
 import '../polyfills.js';
 import { parseArgs } from 'node:util';
 import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
@@ -28,12 +29,12 @@ const ROLLBACK = new Error('rollback');
 const statementsOf = (sql: string): string[] => sql.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s.replace(/--[^\n]*/g, '').trim());
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' }, 'slice-rows': { type: 'string' }, setup: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' }, 'slice-rows': { type: 'string' }, setup: { type: 'string' }, 'sql-dir': { type: 'string' } } });
   const url = values['database-url'] ?? process.env['DATABASE_URL'];
   const runId = values['run-id'];
   if (!url || !runId) throw new Error('usage: --database-url URL --run-id RUN (a run loaded but not yet transformed)');
   if (values.stage) await runBatch(url, { runId, input: values.stage }, 'load');
-  const source = new FsSqlSource(SQL_DIR);
+  const source = new FsSqlSource(values['sql-dir'] ?? SQL_DIR);
   const sliceRows = Number(values['slice-rows'] ?? DEFAULT_SLICE_ROWS);
   const groups: { slices?: SliceableTable; work: [string, string, unknown[]][] }[] = [];
   for (const model of orderModels(await source.models())) {

@@ -41,18 +41,40 @@ registered as (
   insert into fact_visit_ids (visit_id, visit_key)
   select visit_id, visit_key from inserted order by visit_id
 ),
-candidates as (
+-- The contributions so far of the slice's patients, read once: only a patient who has rows can meet a
+-- conflict on (patient_id, nth).
+held as materialized (
   select c.patient_id, c.visit_id, c.provider_id, c.diagnosis, c.month, c.cost_cents
   from patient_contributions as c
   where c.patient_id in (select patient_id from new_visits)
-  union all
-  select patient_id, visit_id, provider_id, diagnosis, to_char(visit_date, 'YYYY-MM'), round(cost * 100)::bigint
+),
+contributed as (
+  select patient_id, visit_id, provider_id, diagnosis, to_char(visit_date, 'YYYY-MM') as month,
+    round(cost * 100)::bigint as cost_cents
   from new_visits
+),
+-- A patient with none yet (every patient of a first load, every new patient of a later batch) gets
+-- plain inserts: an upsert's speculative insertion cost about 2 µs more per row (2-2.5 s of the 17 s
+-- fact statement of a 400k first load in one slice).
+first_contributions as (
+  insert into patient_contributions (patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents)
+  select patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents
+  from (
+    select *, row_number() over (partition by patient_id order by visit_id) as nth
+    from contributed as n
+    where not exists (select from held as h where h.patient_id = n.patient_id)
+  ) as numbered
+  where nth <= (select max_visits_per_patient from contribution_bound where id = 1)
 )
 insert into patient_contributions (patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents)
 select patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents
 from (
-  select *, row_number() over (partition by patient_id order by visit_id) as nth from candidates
+  select *, row_number() over (partition by patient_id order by visit_id) as nth
+  from (
+    select * from held
+    union all
+    select * from contributed as n where exists (select from held as h where h.patient_id = n.patient_id)
+  ) as candidates
 ) as numbered
 where nth <= (select max_visits_per_patient from contribution_bound where id = 1)
 on conflict (patient_id, nth) do update
