@@ -31,7 +31,7 @@ inserted as (
   from new_visits
   returning visit_id, visit_key
 ),
--- Each new visit's id is registered (075_fact_visit_ids.sql) with the key of the row that holds it.
+-- Each new visit's id is registered (075_fact_visit_ids.sql; as a uuid, 076) with the key of the row that holds it.
 -- In visit_id order, so the registry's primary key (random pseudonyms) is filled leaf by leaf instead
 -- of one random leaf per row: at 400k patients this halved the WAL of the statement (4.2 to 1.9 GB on
 -- a server at the default max_wal_size, where every checkpoint makes the next touch of a page log the
@@ -39,7 +39,7 @@ inserted as (
 -- order (their indexes are the ascending key and the run's one id).
 registered as (
   insert into fact_visit_ids (visit_id, visit_key)
-  select visit_id, visit_key from inserted order by visit_id
+  select visit_id::uuid, visit_key from inserted order by 1
 ),
 -- The contributions so far of the slice's patients, read once: only a patient who has rows can meet a
 -- conflict on (patient_id, nth).

@@ -11,7 +11,7 @@ with found as materialized (
   select s.source_line from staging_visits as s
   where s.run_id = pipeline_run_id()
     and s.source_line between slice_first_line('staging_visits') and slice_last_line('staging_visits')
-    and exists (select 1 from fact_visit_ids as r where r.visit_id = s.visit_id)
+    and exists (select 1 from fact_visit_ids as r where r.visit_id = s.visit_id::uuid)
 )
 update staging_visits as s
 set already_loaded = true

@@ -41,7 +41,7 @@ const ANOTHER_RUNS_REGISTERED_COPY = `with copy as (
     select visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, 'another-run'
     from fact_visits where visit_key = ${RUN_VISIT}
     returning visit_id, visit_key)
-  update fact_visit_ids as r set visit_key = copy.visit_key from copy where r.visit_id = copy.visit_id`;
+  update fact_visit_ids as r set visit_key = copy.visit_key from copy where r.visit_id = copy.visit_id::uuid`;
 const PROVED_OTHERWISE: [string, string, string][] = [
   // In a run, a visit is checked against the registry: the run's row is not the one it names.
   ['fact_visits_unique_visit_id', "for another run's row with the run's id", ANOTHER_RUNS_REGISTERED_COPY],

@@ -27,11 +27,12 @@ const ALL_TESTS = [
 const CORRUPTIONS: [string, string][] = [
   ['dim_patients_accepted_values', "insert into dim_patients (patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id) values ('robot', 2000, 'Robot', '021', 'MA', '2000-01-01', '2000-01-02', false, 'x')"],
   ['dim_patients_versions_valid', "update dim_patients set valid_to = valid_from where patient_key = (select max(patient_key) from dim_patients)"],
-  // Registered as the transform registers a visit (075_fact_visit_ids.sql), so only the date is wrong.
-  ['fact_visits_no_future_dates', "with f as (insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id) select 'future-visit', min(patient_key), (select min(provider_key) from dim_providers), date '2030-01-01', 'Telehealth', 'Flu', 'Vaccination', 10, 10, (select run_id from pipeline_runs limit 1) from dim_patients returning visit_id, visit_key) insert into fact_visit_ids select visit_id, visit_key from f"],
+  // Registered as the transform registers a visit (075_fact_visit_ids.sql, 076), so only the date is wrong.
+  // Ids written by hand are 32 hex digits, as a pseudonym is: the registry keeps ids as uuids.
+  ['fact_visits_no_future_dates', "with f as (insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id) select md5('future-visit'), min(patient_key), (select min(provider_key) from dim_providers), date '2030-01-01', 'Telehealth', 'Flu', 'Vaccination', 10, 10, (select run_id from pipeline_runs limit 1) from dim_patients returning visit_id, visit_key) insert into fact_visit_ids select visit_id::uuid, visit_key from f"],
   ['fact_visits_cost_valid', "update fact_visits set cost = null where visit_key = (select min(visit_key) from fact_visits)"],
   ['fact_visits_unique_visit_id', "insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id) select visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id from fact_visits where visit_date = (select min(visit_date) from fact_visits) limit 1"],
-  ['staging_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_visits (visit_id, patient_id, provider_id, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, source_line, run_id) values ('lost-visit', 'p', 'r', date '2025-01-01', 't', 'd', 'p', 1, 1, 9999, 'x')"],
+  ['staging_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_visits (visit_id, patient_id, provider_id, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, source_line, run_id) values (md5('lost-visit'), 'p', 'r', date '2025-01-01', 't', 'd', 'p', 1, 1, 9999, 'x')"],
   ['staging_patients_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_patients (patient_id, birth_year, gender, zip3, state, source_line, run_id) values ('lost-patient', 2000, 'Male', '021', 'MA', 9999, 'x')"],
   ['staging_providers_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_providers (provider_id, provider_name, specialty, source_line, run_id) values ('lost-provider', 'Dr. Lost', 'Cardiology', 9999, 'x')"],
   ['pipeline_runs_counts_reconcile', `update pipeline_runs set counts = jsonb_set(counts, '{anonymized,visits,read}', '1')`],
@@ -86,7 +87,7 @@ describe.each(DATABASES)('Data tests on $name', (kind) => {
     // Both ways at once: the fact row is not named, and the name points at no row.
     ['a registry entry naming the wrong row', 'update fact_visit_ids set visit_key = -1 where visit_key = (select min(visit_key) from fact_visit_ids)', ['not registered', 'registered, not in fact_visits']],
     ['a fact row the registry does not name', 'delete from fact_visit_ids where visit_key = (select min(visit_key) from fact_visit_ids)', ['not registered']],
-    ['a registered id no fact row holds', "insert into fact_visit_ids values ('ghost-visit', -2)", ['registered, not in fact_visits']],
+    ['a registered id no fact row holds', "insert into fact_visit_ids values (md5('ghost-visit')::uuid, -2)", ['registered, not in fact_visits']],
   ])('unique_visit_id on demand finds %s', async (_what, corruption, labels) => {
     const tests = (await new FsSqlSource(SQL_DIR).dataTests()).filter((t) => t.name === 'fact_visits_unique_visit_id.sql');
     let sample: string[] = [];

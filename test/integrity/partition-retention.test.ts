@@ -94,7 +94,7 @@ describe.each(DATABASES)('Fact partitions on $name', (kind) => {
     expect(after).toEqual({ in_fact: visitYears.length - 2, in_archive: 2, min_year: 2019 });
     // The id registry (075) names exactly the visits still in fact_visits: a detached visit sent again is new.
     const registry = await wh.query<{ unnamed: number; stale: number }>(
-      `select (select count(*) from fact_visits as f where not exists (select 1 from fact_visit_ids as r where r.visit_id = f.visit_id and r.visit_key = f.visit_key))::int as unnamed,
+      `select (select count(*) from fact_visits as f where not exists (select 1 from fact_visit_ids as r where r.visit_id = f.visit_id::uuid and r.visit_key = f.visit_key))::int as unnamed,
               (select count(*) from fact_visit_ids as r where not exists (select 1 from fact_visits as f where f.visit_key = r.visit_key))::int as stale`,
     );
     expect(registry).toEqual([{ unnamed: 0, stale: 0 }]);
