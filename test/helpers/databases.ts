@@ -37,7 +37,7 @@ function postgres(serverUrl: string): DatabaseKind {
     name: 'postgres',
     async create() {
       const workDir = await newWorkDir();
-      const name = `hp_test_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+      const name = `${testDatabasePrefix()}${process.pid}_${Math.floor(Math.random() * 1e9)}`;
       const admin = new pg.Client({ connectionString: serverUrl });
       await admin.connect();
       await admin.query(`create database ${name}`);
@@ -57,6 +57,28 @@ function postgres(serverUrl: string): DatabaseKind {
       };
     },
   };
+}
+
+/**
+ * Every database a test run creates starts with this, so the run's teardown can drop the ones a test
+ * left behind (an afterAll that never got to db.drop() because its beforeAll failed).
+ */
+export function testDatabasePrefix(): string {
+  return `hp_test_${process.env['HP_TEST_RUN'] ?? 'adhoc'}_`;
+}
+
+/** Drops what is left of this run's databases (or of another prefix's) on the server; returns their names. */
+export async function dropLeftoverDatabases(serverUrl: string, prefix = testDatabasePrefix()): Promise<string[]> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    const pattern = `${prefix.replace(/_/g, '\\_')}%`;
+    const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [pattern]);
+    for (const { datname } of rows) await c.query(`drop database if exists "${datname}" with (force)`);
+    return rows.map((r) => r.datname);
+  } finally {
+    await c.end();
+  }
 }
 
 const serverUrl = process.env['DATABASE_URL'];
