@@ -16,6 +16,6 @@ where s.run_id = $1
   )
   and not exists (
     select 1 from fact_visit_ids as r
-    join fact_visits as f on f.visit_key = r.visit_key and f.visit_id = s.visit_id
+    join fact_visits as f on f.visit_key = r.visit_key and f.visit_id::uuid = r.visit_id
     where r.visit_id = s.visit_id::uuid
   );

@@ -60,7 +60,7 @@ export const FOUND_STATEMENTS: Record<Entity, string> = {
      and exists (select 1 from dim_providers as d where d.provider_id = s.provider_id)`,
   visits: `select count(*)::bigint as found from staging_visits as s where s.run_id = $1 and ${notQuarantined('visits')}
      and (s.visit_id in (select visit_id from fact_visits where run_id = $1)
-          or exists (select 1 from fact_visit_ids as r join fact_visits as f on f.visit_key = r.visit_key and f.visit_id = s.visit_id
+          or exists (select 1 from fact_visit_ids as r join fact_visits as f on f.visit_key = r.visit_key and f.visit_id::uuid = r.visit_id
                      where r.visit_id = s.visit_id::uuid))`,
 };
 
