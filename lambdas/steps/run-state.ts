@@ -95,6 +95,11 @@ export interface TransformOutput {
   added: Record<Entity, number>;
   partitions: string[];
   dataTests: { name: string; failures: number }[];
+  /**
+   * The newest batch date the warehouse had taken, when this batch is dated before it (an older extract
+   * loaded late): existing patients kept their newer attributes; new patients and visits were added.
+   */
+  olderThan?: string;
   ms: number;
 }
 

@@ -36,6 +36,7 @@ export const transform: Step = async (deps, state) => {
 
     await tx.query('delete from quarantine_rows where run_id = $1', [state.runId]);
     await completeVisitIdRegistry(tx);
+    const olderThan = await newerBatchDate(tx, state.asOf);
     for (const model of models) {
       deps.progress.start(`transform ${model.name}`);
       if (model.slices) await forEachSlice(tx, model.slices, state.runId, sliceRows, () => tx.script(model.sql));
@@ -53,6 +54,7 @@ export const transform: Step = async (deps, state) => {
       quarantined: pick(evidence, 'quarantined'),
       found: pick(evidence, 'found'),
       added: pick(evidence, 'added'),
+      ...(olderThan && { olderThan }),
     };
     await audit(tx, 'TRANSFORM', 'fact_visits', out.added.visits, { models: models.map((m) => m.name), quarantined: out.quarantined, added: out.added });
     await clearRunStaging(tx, state.runId);
@@ -67,6 +69,12 @@ export const transform: Step = async (deps, state) => {
   const transformed: TransformOutput = { ...result, partitions, ms: deps.now() - started };
   return { ...state, transformed };
 };
+
+/** The newest batch date the warehouse has taken, when it is after this batch's (sql/models/dim_patients.sql). */
+async function newerBatchDate(sql: Sql, asOf: string): Promise<string | undefined> {
+  const [row] = await sql.query<{ as_of: string }>(`select to_char(as_of, 'YYYY-MM-DD') as as_of from age_reference where id = 1 and as_of > $1::date`, [asOf]);
+  return row?.as_of;
+}
 
 /** Runs every data test; any that returns rows fails the run with a report naming test, table and keys. */
 export async function runDataTests(sql: Sql, tests: readonly SqlFile[]): Promise<{ name: string; failures: number }[]> {

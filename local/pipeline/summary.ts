@@ -25,6 +25,8 @@ export interface RunSummary {
   extraColumns: Partial<Record<Entity, string[]>>;
   /** The input format and what its adapter skipped, excluded or could not join. */
   source?: SourceReport;
+  /** The batch's date and the newer one the warehouse had taken, when the batch was older. */
+  olderBatch?: { asOf: string; newest: string };
   tables: Record<string, number>;
   partitions: string[];
   stepSeconds: Record<string, number>;
@@ -59,6 +61,7 @@ export function summarise(state: RunState, extra: { warehouse: string; files: Re
     entities,
     extraColumns: a?.extraColumns ?? {},
     ...(a?.source && { source: a.source }),
+    ...(t?.olderThan && { olderBatch: { asOf: state.asOf, newest: t.olderThan } }),
     tables: t?.tables ?? {},
     partitions: t?.partitions ?? [],
     stepSeconds,
@@ -82,6 +85,9 @@ export function renderSummary(s: RunSummary): string {
   lines.push(`  (loaded: in the warehouse after the run, counted there; new: inserted by this run)`);
   for (const [e, cols] of Object.entries(s.extraColumns)) lines.push(`  note: ${e} file has extra columns, ignored: ${cols.join(', ')}`);
   if (s.source) lines.push(...sourceLines(s.source, s.entities));
+  if (s.olderBatch) {
+    lines.push(`  note: this batch (${s.olderBatch.asOf}) is older than the newest batch in the warehouse (${s.olderBatch.newest}): patients already there kept their newer attributes; new patients and visits were added`);
+  }
   lines.push('', '  tables: ' + Object.entries(s.tables).map(([k, v]) => `${k}=${v}`).join(', '));
   lines.push(`  partitions: ${s.partitions.join(', ')}`);
   lines.push('  step seconds: ' + Object.entries(s.stepSeconds).map(([k, v]) => `${k} ${v}`).join(', '));

@@ -13,6 +13,10 @@
 --   version, never moved out of the top-code once a patient is in it;
 -- - the current version closed when gender, ZIP3 or state changed.
 -- Neither change touches what the other tests, so one statement makes both, as two in turn would.
+-- A batch dated before the newest batch the warehouse has taken (an older extract loaded late) changes
+-- no existing patient: the warehouse already holds newer facts about them, and closing a version that
+-- began after the batch date would end it before it started. Its new patients and its visits load as
+-- any batch's; the run's summary says the batch was older (lambdas/steps/transform.ts).
 update dim_patients as d
 set birth_year = case when d.birth_year is not null then s.birth_year end,
     valid_to = case when d.is_current and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state)
@@ -21,7 +25,8 @@ set birth_year = case when d.birth_year is not null then s.birth_year end,
 from stg_patients as s
 where d.patient_id = s.patient_id
   and ((d.birth_year is not null and d.birth_year is distinct from s.birth_year)
-       or (d.is_current and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state)));
+       or (d.is_current and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state)))
+  and current_setting('pipeline.as_of')::date >= coalesce((select as_of from age_reference where id = 1), '-infinity'::date);
 
 -- The slice's patients' existing versions are read once, before any row is inserted (a materialized
 -- CTE): planned against a table vacuumed empty (a failed first transform, then autovacuum), a per-row

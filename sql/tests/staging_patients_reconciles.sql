@@ -4,6 +4,7 @@
 -- one this run wrote (an anti-join with the run's own versions, by index); only the rest are looked up
 -- among every current version (by the unique index on current versions), not hashed from the whole
 -- dimension. The transform's evidence takes its "found" count from this test having passed.
+-- A batch older than the newest one is reconciled by the patient being held, whatever the attributes.
 select s.patient_id || ' (line ' || s.source_line || ')' as key from staging_patients as s
 where s.run_id = $1
   and not exists (
@@ -19,6 +20,9 @@ where s.run_id = $1
   and not exists (
     select 1 from dim_patients as d
     where d.patient_id = s.patient_id and d.is_current
-      and (d.gender, d.zip3, d.state) = (s.gender, s.zip3, s.state)
-      and (d.birth_year is null or d.birth_year = s.birth_year)
+      and (((d.gender, d.zip3, d.state) = (s.gender, s.zip3, s.state)
+            and (d.birth_year is null or d.birth_year = s.birth_year))
+           -- A batch older than the newest one changes no patient the warehouse held (dim_patients.sql):
+           -- their current version stands.
+           or (select pipeline_as_of() < r.as_of from age_reference as r where r.id = 1))
   );
