@@ -47,6 +47,9 @@ const PROVED_OTHERWISE: [string, string, string][] = [
   ['fact_visits_unique_visit_id', "for another run's row with the run's id", ANOTHER_RUNS_REGISTERED_COPY],
   // The unique index on current versions is the in-run proof: without it, a second current version is counted.
   ['dim_patients_unique_current', 'once its unique index is gone', `drop index dim_patients_current_uq; ${RESTAGE_RUN_PATIENT}; ${COPY_RUN_PATIENT('null', 'true')}`],
+  // ... or replaced by one of the same name that no longer makes a second current version a conflict.
+  ['dim_patients_unique_current', 'once its unique index allows two current versions', `drop index dim_patients_current_uq;
+     create unique index dim_patients_current_uq on dim_patients (patient_id, valid_to); ${RESTAGE_RUN_PATIENT}; ${COPY_RUN_PATIENT('null', 'true')}`],
   // Overlap is looked for from closed versions: a closed version overlapping the current one.
   ['dim_patients_versions_valid', 'for a closed version overlapping the current one', `${RESTAGE_RUN_PATIENT}; ${COPY_RUN_PATIENT("valid_from + 30", 'false')}`],
 ];

@@ -94,4 +94,25 @@ describe.each(DATABASES)('Run evidence beside the data tests on $name', (kind) =
       expect(plan['Plan Rows']).toBeGreaterThan(plan['Actual Rows'] / 2);
     });
   });
+
+  // 078: the sample is skipped when the run staged under a tenth of the rows the statistics hold (it
+  // would only read pages: the planner already takes a run id it has not seen for few rows), and taken
+  // when the run reaches a tenth. The statistics are set by hand, inside the rolled-back transaction.
+  it.each([
+    ['leaves the statistics of a warehouse ten times the run alone', 1_000_000, false],
+    ['samples again when the run is a tenth or more of what the statistics hold', 10, true],
+  ])('%s', async (_name, heldRows, sampled) => {
+    const state = await load(deps, await anonymize(deps, { runId: `evidence-stats-${heldRows}`, batchPrefix: '', asOf: '2025-12-31' }));
+    await afterModels(state, async (tx) => {
+      const tables = "select 'dim_patients'::regclass union all select inhrelid from pg_inherits where inhparent = 'fact_visits'::regclass";
+      await tx.query(`update pg_class set reltuples = $1 where oid in (${tables})`, [heldRows]);
+      await evaluateDataTests(tx, (await deps.sql.dataTests()).filter((t) => t.name === 'fact_visits_cost_valid.sql'));
+      const rows = await tx.query<{ relname: string; reltuples: number }>(`select relname, reltuples from pg_class where oid in (${tables}) and relname !~ 'default'`);
+      const counted = await tx.query<{ patients: number }>("select count(*)::int as patients from dim_patients");
+      const patients = rows.find((r) => r.relname === 'dim_patients');
+      expect(Number(patients?.reltuples)).toBe(sampled ? counted[0]!.patients : heldRows);
+      // Every partition holding the run's visits is sampled too, or none is.
+      expect(rows.filter((r) => r.relname !== 'dim_patients' && Number(r.reltuples) !== heldRows).length > 0).toBe(sampled);
+    });
+  });
 });
