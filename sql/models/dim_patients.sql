@@ -24,19 +24,40 @@ set birth_year = case when d.birth_year is not null then s.birth_year end,
     is_current = d.is_current and (d.gender, d.zip3, d.state) is not distinct from (s.gender, s.zip3, s.state)
 from stg_patients as s
 where d.patient_id = s.patient_id
+  and patients_are_few('select patient_id from stg_patients') and d.patient_id = any(array(select patient_id from stg_patients))
+  and ((d.birth_year is not null and d.birth_year is distinct from s.birth_year)
+       or (d.is_current and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state)))
+  and current_setting('pipeline.as_of')::date >= coalesce((select as_of from age_reference where id = 1), '-infinity'::date);
+
+-- The same statement twice, as the slice's patients are few beside the dimension (079: each of their
+-- versions found through the patient_id index) or not (the dimension hashed once); one of the two
+-- does nothing.
+update dim_patients as d
+set birth_year = case when d.birth_year is not null then s.birth_year end,
+    valid_to = case when d.is_current and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state)
+                    then current_setting('pipeline.as_of')::date else d.valid_to end,
+    is_current = d.is_current and (d.gender, d.zip3, d.state) is not distinct from (s.gender, s.zip3, s.state)
+from stg_patients as s
+where d.patient_id = s.patient_id
+  and not patients_are_few('select patient_id from stg_patients')
   and ((d.birth_year is not null and d.birth_year is distinct from s.birth_year)
        or (d.is_current and (d.gender, d.zip3, d.state) is distinct from (s.gender, s.zip3, s.state)))
   and current_setting('pipeline.as_of')::date >= coalesce((select as_of from age_reference where id = 1), '-infinity'::date);
 
 -- The slice's patients' existing versions are read once, before any row is inserted (a materialized
--- CTE): planned against a table vacuumed empty (a failed first transform, then autovacuum), a per-row
--- probe of dim_patients became a sequential scan of the rows this statement was inserting, quadratic:
--- over 10 minutes for a 250k slice. Versions share one birth year (corrected in place), so any
+-- CTE, probed or hashed as above): planned against a table vacuumed empty (a failed first transform,
+-- then autovacuum), a per-row probe of dim_patients became a sequential scan of the rows this
+-- statement was inserting, quadratic: over 10 minutes for a 250k slice. Versions share one birth year (corrected in place), so any
 -- version's is the patient's.
 with existing as materialized (
   select d.patient_id, bool_or(d.is_current) as has_current, (array_agg(d.birth_year))[1] as birth_year
-  from dim_patients as d
-  where d.patient_id in (select patient_id from stg_patients)
+  from (
+    select d.* from dim_patients as d
+    where patients_are_few('select patient_id from stg_patients') and d.patient_id = any(array(select patient_id from stg_patients))
+    union all
+    select d.* from dim_patients as d
+    where not patients_are_few('select patient_id from stg_patients') and d.patient_id in (select patient_id from stg_patients)
+  ) as d
   group by d.patient_id
 )
 insert into dim_patients (
@@ -50,5 +71,5 @@ select
 from stg_patients as s
 left join existing as e on e.patient_id = s.patient_id
 where e.has_current is not true
--- In patient_id order: the two patient_id indexes are filled leaf by leaf, not at random.
+-- In patient_id order: the patient_id index is filled leaf by leaf, not at random.
 order by s.patient_id;
