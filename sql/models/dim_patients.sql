@@ -47,8 +47,8 @@ where d.patient_id = s.patient_id
 -- The slice's patients' existing versions are read once, before any row is inserted (a materialized
 -- CTE, probed or hashed as above): planned against a table vacuumed empty (a failed first transform,
 -- then autovacuum), a per-row probe of dim_patients became a sequential scan of the rows this
--- statement was inserting, quadratic: over 10 minutes for a 250k slice. Versions share one birth year (corrected in place), so any
--- version's is the patient's.
+-- statement was inserting, quadratic: over 10 minutes for a 250k slice. Versions share one birth
+-- year (corrected in place), so any version's is the patient's.
 with existing as materialized (
   select d.patient_id, bool_or(d.is_current) as has_current, (array_agg(d.birth_year))[1] as birth_year
   from (
