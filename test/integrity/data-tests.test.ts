@@ -23,7 +23,7 @@ const ALL_TESTS = [
   'quarantine_rows_accepted_values', 'staging_patients_reconciles', 'staging_providers_reconciles', 'staging_reconciles',
 ];
 
-// One corruption per rule; each statement breaks exactly the rule named beside it.
+// At least one corruption per rule; each statement breaks exactly the rule named beside it.
 const CORRUPTIONS: [string, string][] = [
   ['dim_patients_accepted_values', "insert into dim_patients (patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id) values ('robot', 2000, 'Robot', '021', 'MA', '2000-01-01', '2000-01-02', false, 'x')"],
   ['dim_patients_versions_valid', "update dim_patients set valid_to = valid_from where patient_key = (select max(patient_key) from dim_patients)"],
@@ -34,6 +34,8 @@ const CORRUPTIONS: [string, string][] = [
   ['fact_visits_unique_visit_id', "insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id) select visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id from fact_visits where visit_date = (select min(visit_date) from fact_visits) limit 1"],
   ['staging_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_visits (visit_id, patient_id, provider_id, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, source_line, run_id) values (md5('lost-visit'), 'p', 'r', date '2025-01-01', 't', 'd', 'p', 1, 1, 9999, 'x')"],
   ['staging_patients_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_patients (patient_id, birth_year, gender, zip3, state, source_line, run_id) values ('lost-patient', 2000, 'Male', '021', 'MA', 9999, 'x')"],
+  // A held patient staged with another state that no version records (found by the probe of every current version).
+  ['staging_patients_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_patients (patient_id, birth_year, gender, zip3, state, source_line, run_id) select patient_id, birth_year, gender, zip3, case when state = 'MA' then 'NY' else 'MA' end, 9998, 'x' from dim_patients where is_current order by patient_key limit 1"],
   ['staging_providers_reconciles', "select set_config('pipeline.run_id', 'x', true); insert into staging_providers (provider_id, provider_name, specialty, source_line, run_id) values ('lost-provider', 'Dr. Lost', 'Cardiology', 9999, 'x')"],
   ['pipeline_runs_counts_reconcile', `update pipeline_runs set counts = jsonb_set(counts, '{anonymized,visits,read}', '1')`],
   ['quarantine_rows_accepted_values', "insert into quarantine_rows (run_id, entity, source_line, record_key, reason) values ('x', 'invoices', 2, 'k', 'why')"],
