@@ -48,9 +48,11 @@ where d.patient_id = s.patient_id
 -- CTE, probed or hashed as above): planned against a table vacuumed empty (a failed first transform,
 -- then autovacuum), a per-row probe of dim_patients became a sequential scan of the rows this
 -- statement was inserting, quadratic: over 10 minutes for a 250k slice. Versions share one birth
--- year (corrected in place), so any version's is the patient's.
+-- year (corrected in place) and one serial (081_patient_serials.sql), so any version's is the
+-- patient's. A new patient draws the next serial, above every one held.
 with existing as materialized (
-  select d.patient_id, bool_or(d.is_current) as has_current, (array_agg(d.birth_year))[1] as birth_year
+  select d.patient_id, bool_or(d.is_current) as has_current, (array_agg(d.birth_year))[1] as birth_year,
+    min(d.patient_serial) as patient_serial
   from (
     select d.* from dim_patients as d
     where patients_are_few('select patient_id from stg_patients') and d.patient_id = any(array(select patient_id from stg_patients))
@@ -61,10 +63,11 @@ with existing as materialized (
   group by d.patient_id
 )
 insert into dim_patients (
-  patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id
+  patient_id, patient_serial, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id
 )
 select
   s.patient_id,
+  coalesce(e.patient_serial, nextval('dim_patients_serial_seq')),
   case when e.patient_id is null then s.birth_year else e.birth_year end,
   s.gender, s.zip3, s.state,
   current_setting('pipeline.as_of')::date, null, true, current_setting('pipeline.run_id')

@@ -9,11 +9,11 @@
 -- are the first N of (their first N so far, plus their new visits), since a transform only adds
 -- visits. So the fold reads the visits it just inserted and at most N stored rows per patient, not
 -- every visit the patient has in the warehouse. A patient's row count only grows, so an upsert by
--- (patient_id, nth) replaces the rows a new visit pushed down. Attributes are joined at release, so a
--- new version needs no refold.
+-- (patient_serial, nth) replaces the rows a new visit pushed down. Attributes are joined at release, so
+-- a new version needs no refold (it keeps the patient's serial, 081_patient_serials.sql).
 with new_visits as materialized (
   select
-    v.visit_id, p.patient_key, p.patient_id, r.provider_key, r.provider_id, v.visit_date, v.visit_type,
+    v.visit_id, p.patient_key, p.patient_id, p.patient_serial, r.provider_key, r.provider_id, v.visit_date, v.visit_type,
     v.diagnosis, v.procedure_performed, v.cost, v.cost_with_privacy
   from stg_visits as v
   join dim_patients as p on p.patient_id = v.patient_id and p.is_current
@@ -42,14 +42,15 @@ registered as (
   select visit_id::uuid, visit_key from inserted order by 1
 ),
 -- The contributions so far of the slice's patients, read once: only a patient who has rows can meet a
--- conflict on (patient_id, nth).
+-- conflict on (patient_serial, nth). A new patient's serial is above every one held, so their probes
+-- (and their rows, below) meet the key's right edge, not a random leaf.
 held as materialized (
-  select c.patient_id, c.visit_id, c.provider_id, c.diagnosis, c.month, c.cost_cents
+  select c.patient_serial, c.patient_id, c.visit_id, c.provider_id, c.diagnosis, c.month, c.cost_cents
   from patient_contributions as c
-  where c.patient_id in (select patient_id from new_visits)
+  where c.patient_serial in (select patient_serial from new_visits)
 ),
 contributed as (
-  select patient_id, visit_id, provider_id, diagnosis, to_char(visit_date, 'YYYY-MM') as month,
+  select patient_serial, patient_id, visit_id, provider_id, diagnosis, to_char(visit_date, 'YYYY-MM') as month,
     round(cost * 100)::bigint as cost_cents
   from new_visits
 ),
@@ -57,28 +58,29 @@ contributed as (
 -- plain inserts: an upsert's speculative insertion cost about 2 µs more per row (2-2.5 s of the 17 s
 -- fact statement of a 400k first load in one slice).
 first_contributions as (
-  insert into patient_contributions (patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents)
-  select patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents
+  insert into patient_contributions (patient_serial, patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents)
+  select patient_serial, patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents
   from (
-    select *, row_number() over (partition by patient_id order by visit_id) as nth
+    select *, row_number() over (partition by patient_serial order by visit_id) as nth
     from contributed as n
-    where not exists (select from held as h where h.patient_id = n.patient_id)
+    where not exists (select from held as h where h.patient_serial = n.patient_serial)
   ) as numbered
   where nth <= (select max_visits_per_patient from contribution_bound where id = 1)
 )
-insert into patient_contributions (patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents)
-select patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents
+insert into patient_contributions (patient_serial, patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents)
+select patient_serial, patient_id, nth, visit_id, provider_id, diagnosis, month, cost_cents
 from (
-  select *, row_number() over (partition by patient_id order by visit_id) as nth
+  select *, row_number() over (partition by patient_serial order by visit_id) as nth
   from (
     select * from held
     union all
-    select * from contributed as n where exists (select from held as h where h.patient_id = n.patient_id)
+    select * from contributed as n where exists (select from held as h where h.patient_serial = n.patient_serial)
   ) as candidates
 ) as numbered
 where nth <= (select max_visits_per_patient from contribution_bound where id = 1)
-on conflict (patient_id, nth) do update
-set visit_id = excluded.visit_id,
+on conflict (patient_serial, nth) do update
+set patient_id = excluded.patient_id,
+    visit_id = excluded.visit_id,
     provider_id = excluded.provider_id,
     diagnosis = excluded.diagnosis,
     month = excluded.month,

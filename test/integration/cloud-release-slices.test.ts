@@ -48,10 +48,11 @@ describe.each(DATABASES)('The release through the Data API double on $name', (ki
     for (const read of Object.keys(READS) as (keyof typeof READS)[]) {
       const own = calls.filter((c) => c.read === read);
       expect(own, read).toHaveLength(slices.length);
-      // The first slice has no lower bound and the last no upper bound; the rest have both.
+      // The first slice has no lower bound and the last no upper bound; the rest have both (ranges of
+      // patient ids for the measurement, of serials for the contributions' reads).
       own.forEach((c, i) => {
-        expect(/patient_id >= [:$]/.test(c.sql), `${read} call ${i} lower bound`).toBe(i > 0);
-        expect(/patient_id < [:$]/.test(c.sql), `${read} call ${i} upper bound`).toBe(i < slices.length - 1);
+        expect(/patient_(id|serial) >= [:$]/.test(c.sql), `${read} call ${i} lower bound`).toBe(i > 0);
+        expect(/patient_(id|serial) < [:$]/.test(c.sql), `${read} call ${i} upper bound`).toBe(i < slices.length - 1);
       });
     }
     expect(new Set(calls.map((c) => c.transactionId)).size).toBe(1);

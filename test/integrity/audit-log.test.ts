@@ -11,21 +11,8 @@ import type { Warehouse } from '../../lambdas/ports.js';
 import { readAuditChain } from '../../lambdas/steps/io/audit-chain-query.js';
 import { applyRetention } from '../../local/integrity/apply-retention.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
+import { inRolledBack } from '../helpers/rolled-back.js';
 import { errorOf, withMigratedWarehouse, withTestWarehouse } from './support/warehouse.js';
-
-const ROLLBACK = new Error('rollback');
-
-/** Runs fn in a transaction that is always rolled back, returning what fn returned. */
-async function inRolledBack<T>(wh: Warehouse, fn: (tx: Warehouse) => Promise<T>): Promise<T> {
-  let out!: T;
-  await wh.transaction(async (tx) => {
-    out = await fn(tx as unknown as Warehouse);
-    throw ROLLBACK;
-  }).catch((e: unknown) => {
-    if (e !== ROLLBACK) throw e;
-  });
-  return out;
-}
 
 describe.each(DATABASES)('Audit log on $name', (kind) => {
   let db: TestDatabase;

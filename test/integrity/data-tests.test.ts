@@ -27,6 +27,8 @@ const ALL_TESTS = [
 const CORRUPTIONS: [string, string][] = [
   ['dim_patients_accepted_values', "insert into dim_patients (patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id) values ('robot', 2000, 'Robot', '021', 'MA', '2000-01-01', '2000-01-02', false, 'x')"],
   ['dim_patients_versions_valid', "update dim_patients set valid_to = valid_from where patient_key = (select max(patient_key) from dim_patients)"],
+  // An earlier version, closed in order, under another serial than the patient's current one (081_patient_serials.sql).
+  ['dim_patients_versions_valid', "insert into dim_patients (patient_id, patient_serial, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id) select patient_id, patient_serial + 1000000, birth_year, gender, zip3, state, valid_from - 10, valid_from - 5, false, run_id from dim_patients where is_current order by patient_key limit 1"],
   // Registered as the transform registers a visit (075_fact_visit_ids.sql, 076), so only the date is wrong.
   // Ids written by hand are 32 hex digits, as a pseudonym is: the registry keeps ids as uuids.
   ['fact_visits_no_future_dates', "with f as (insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id) select md5('future-visit'), min(patient_key), (select min(provider_key) from dim_providers), date '2030-01-01', 'Telehealth', 'Flu', 'Vaccination', 10, 10, (select run_id from pipeline_runs limit 1) from dim_patients returning visit_id, visit_key) insert into fact_visit_ids select visit_id::uuid, visit_key from f"],

@@ -6,7 +6,7 @@
 // one call and in slices that put each patient in a call of their own.
 import { describe, expect, it } from 'vitest';
 import { CLAMP_CANDIDATES_CENTS } from '../../lambdas/core/privacy/dp-quantile.js';
-import type { PatientSlice } from '../../lambdas/core/publish/patient-slices.js';
+import type { SerialSlice } from '../../lambdas/core/publish/patient-slices.js';
 import { DIAGNOSIS_VOCABULARY, OTHER, SPECIALTY_VOCABULARY, releaseKeyDomains } from '../../lambdas/core/publish/true-aggregates.js';
 import { queryReleaseInputs, queryTrueAggregates } from '../../lambdas/steps/io/aggregate-query.js';
 import { craftedWarehouse } from '../helpers/crafted-warehouse.js';
@@ -36,8 +36,9 @@ const CRAFT = `
 insert into dim_providers (provider_id, provider_name, specialty, run_id)
 values ('PR1', 'Dr. One', 'Cardiology', 'crafted'), ('PR2', 'Dr. Two', 'Cardiology', 'crafted'), ('PR3', 'Dr. Three', 'Space Medicine', 'crafted');
 
-insert into dim_patients (patient_id, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id)
-select id, 1990, 'Female', '941', 'CA', date '2025-01-01', null::date, true, 'crafted' from unnest(array['a1', 'b1', 'c1']) as id;
+-- Serials 1, 2 and 3 (a1, b1, c1), so the slicings below can put each patient in a call of their own.
+insert into dim_patients (patient_id, patient_serial, birth_year, gender, zip3, state, valid_from, valid_to, is_current, run_id)
+select id, n, 1990, 'Female', '941', 'CA', date '2025-01-01', null::date, true, 'crafted' from unnest(array['a1', 'b1', 'c1']) with ordinality as u (id, n);
 
 -- Visit ids in list order, so nth follows it.
 insert into fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost, cost_with_privacy, run_id)
@@ -50,9 +51,9 @@ join dim_providers as r on r.provider_id = v.provider;
 select rebuild_patient_contributions(12);
 `;
 
-const SLICINGS: { name: string; slices: PatientSlice[] }[] = [
+const SLICINGS: { name: string; slices: SerialSlice[] }[] = [
   { name: 'one call', slices: [{}] },
-  { name: 'a call per patient', slices: [{ until: 'b' }, { from: 'b', until: 'c' }, { from: 'c' }] },
+  { name: 'a call per patient', slices: [{ until: 2 }, { from: 2, until: 3 }, { from: 3 }] },
 ];
 
 describe.each(DATABASES)('First occurrences in the release reads on $name', (kind) => {

@@ -3,8 +3,9 @@
 // - each patient contributes their first maxVisitsPerPatient visits in visit_id order (a keyed
 //   pseudonym, so the choice depends on nothing but that patient's own visits): the table's rows;
 // - patient attributes (age group at the batch date, gender, state) come from the patient's CURRENT
-//   dim_patients version for all of their visits, joined here: in a table keyed only by patient
-//   attributes each patient is in exactly one cell;
+//   dim_patients version for all of their visits, joined here by the patient's serial (the
+//   contributions' key, 081_patient_serials.sql; one current version per serial): in a table keyed only
+//   by patient attributes each patient is in exactly one cell;
 // - a visit's specialty is its provider's current one, read here (specialties are updated in place);
 // - costs are clamped to [0, clamp] and summed in integer cents; a missing cost is not counted.
 // Neither read uses count(distinct):
@@ -12,15 +13,16 @@
 //   patient's FIRST cost and first data-derived keys: the row with the smallest nth among those that
 //   have one, a min per patient over the slice's rows hashed by patient (no sort of the history);
 // - queryTrueAggregates (every table, grouping sets: one pass however many tables) walks each patient's
-//   rows sorted by patient, with the patient's cells in an array computed once per patient; a row counts
+//   rows sorted by patient (serial), with the patient's cells in an array computed once per patient; a row counts
 //   the patient in its cell when it is the first of the patient's rows in that cell (array_position of
 //   its cell = its place), so distinct patients are counted exactly once per cell.
 // Keys outside a table's domain are pooled into OTHER (through small joins: the domains, and each
 // provider's pooled specialty), so the keys listed never depend on the data.
-// Both read one slice of patients per call (core/publish/patient-slices.ts) and add the slices up: every
-// figure is a count or a sum in which a patient's rows stay in their slice.
+// Both read one slice of patients per call, a range of serials (serialSlices, core/publish/patient-slices.ts:
+// a range of the contributions' key and of the current versions' serial index), and add the slices up:
+// every figure is a count or a sum in which a patient's rows stay in their slice.
 import type { Sql } from '../../ports.js';
-import { sliceCondition, type PatientSlice } from '../../core/publish/patient-slices.js';
+import { sliceCondition, type SerialSlice } from '../../core/publish/patient-slices.js';
 import { CLAMP_CANDIDATES_CENTS } from '../../core/privacy/dp-quantile.js';
 import type { Candidate } from '../../core/privacy/partition-selection.js';
 import {
@@ -50,7 +52,7 @@ export interface ReleaseInputs {
 }
 
 /** One scan of the bounded contributions for all three: each patient's first cost and first data-derived keys. */
-export async function queryReleaseInputs(sql: Sql, b: { listed: Record<'diagnosis' | 'specialty', readonly string[]>; slices: readonly PatientSlice[] }): Promise<ReleaseInputs> {
+export async function queryReleaseInputs(sql: Sql, b: { listed: Record<'diagnosis' | 'specialty', readonly string[]>; slices: readonly SerialSlice[] }): Promise<ReleaseInputs> {
   const costHistogram = CLAMP_CANDIDATES_CENTS.map(() => 0);
   const patientsPerKey = { diagnosis: new Map<string, number>(), specialty: new Map<string, number>() };
   for (const slice of b.slices) {
@@ -64,14 +66,14 @@ export async function queryReleaseInputs(sql: Sql, b: { listed: Record<'diagnosi
   return { costHistogram, candidates: { diagnosis: candidatesOf(patientsPerKey.diagnosis), specialty: candidatesOf(patientsPerKey.specialty) } };
 }
 
-async function queryReleaseInputsOf(sql: Sql, listed: Record<'diagnosis' | 'specialty', readonly string[]>, slice: PatientSlice) {
+async function queryReleaseInputsOf(sql: Sql, listed: Record<'diagnosis' | 'specialty', readonly string[]>, slice: SerialSlice) {
   const outside = (dimension: string, param: string): string =>
     `${dimension} not in (select jsonb_array_elements_text(${param}::jsonb))`;
   // "The patient's first X" is the smallest nth among their rows with X: a min per patient, so the slice's
   // rows are hashed by patient rather than sorted and walked. The nth leads each compared value (a
   // two-element array for the cost; five digits before the text, in bytewise order, for the keys).
   const firstOf = (column: string, where: string): string => `min(lpad(c.nth::text, 5, '0') || ${column} collate "C") filter (where ${where})`;
-  const inSlice = sliceCondition(slice, 'c.patient_id', 4);
+  const inSlice = sliceCondition(slice, 'c.patient_serial', 4);
   return sql.query<{ kind: 'cost' | 'diagnosis' | 'specialty'; key: string; n: number }>(
     `with firsts as (
   select
@@ -81,7 +83,7 @@ async function queryReleaseInputsOf(sql: Sql, listed: Record<'diagnosis' | 'spec
   from patient_contributions as c
   left join dim_providers as p on p.provider_id = c.provider_id
   where ${inSlice.sql}
-  group by c.patient_id
+  group by c.patient_serial
 ),
 
 keys as (
@@ -145,16 +147,16 @@ const pooled = (column: string, param: string): string =>
   `case when ${column} in (select jsonb_array_elements_text(${param}::jsonb)) then ${column} else $3 end`;
 
 // $1 batch date, $2 clamp in cents, $3 OTHER, $4 states, $5 diagnoses, $6 specialties, then the slice's bounds.
-const aggregatesOf = (slice: PatientSlice) => {
-  const patientsIn = sliceCondition(slice, 'd.patient_id', 7);
-  const contributionsIn = sliceCondition(slice, 'c.patient_id', 7);
+const aggregatesOf = (slice: SerialSlice) => {
+  const patientsIn = sliceCondition(slice, 'd.patient_serial', 7);
+  const contributionsIn = sliceCondition(slice, 'c.patient_serial', 7);
   return { params: patientsIn.params, sql: `with ages as materialized (
   select year, age_group_for(nullif(year, -1), $1::date) as age_group
   from (select -1 union all select generate_series(extract(year from $1::date)::int - 150, extract(year from $1::date)::int + 1)) as y (year)
 ),
 
 patients as (
-  select d.patient_id, coalesce(a.age_group, age_group_for(d.birth_year, $1::date)) as age_group, d.gender, ${pooled('d.state', '$4')} as state
+  select d.patient_serial, coalesce(a.age_group, age_group_for(d.birth_year, $1::date)) as age_group, d.gender, ${pooled('d.state', '$4')} as state
   from dim_patients as d
   left join ages as a on a.year = coalesce(d.birth_year, -1)
   where d.is_current and ${patientsIn.sql}
@@ -172,7 +174,7 @@ diagnoses as materialized (
 
 contributions as (
   select
-    c.patient_id, c.nth, c.month, c.provider_id,
+    c.patient_serial, c.nth, c.month, c.provider_id,
     coalesce(d.diagnosis, $3) as diagnosis,
     coalesce(s.specialty, $3) as specialty,
     least(greatest(c.cost_cents, 0), $2::bigint) as cost_cents
@@ -188,7 +190,7 @@ walked as (
     row_number() over patient as place,
     ${VISIT_COLUMN_SETS.map((v) => `array_agg(${cellOf(v)}) over patient as cells_${v.join('_')}`).join(',\n    ')}
   from contributions
-  window patient as (partition by patient_id collate "C" order by nth rows between unbounded preceding and unbounded following)
+  window patient as (partition by patient_serial order by nth rows between unbounded preceding and unbounded following)
 )
 
 select
@@ -200,7 +202,7 @@ select
   coalesce(sum(cost_cents), 0)::bigint as sum_cents,
   count(cost_cents)::bigint as cost_count
 from walked
-join patients using (patient_id)
+join patients using (patient_serial)
 group by grouping sets (${GROUPING_SETS})` };
 };
 
@@ -215,7 +217,7 @@ export interface AggregateBounds {
   /** The release's diagnosis and specialty domains (anything else is pooled into OTHER). */
   domains: Pick<ReleaseDomains, 'diagnosis' | 'specialty'>;
   /** One call per slice of patients; the cells are the slices' sums. */
-  slices: readonly PatientSlice[];
+  slices: readonly SerialSlice[];
 }
 
 export async function queryTrueAggregates(sql: Sql, b: AggregateBounds): Promise<TrueCell[]> {
@@ -236,7 +238,7 @@ export async function queryTrueAggregates(sql: Sql, b: AggregateBounds): Promise
   return [...cells.values()];
 }
 
-async function queryCellsOf(sql: Sql, b: AggregateBounds, slice: PatientSlice): Promise<TrueCell[]> {
+async function queryCellsOf(sql: Sql, b: AggregateBounds, slice: SerialSlice): Promise<TrueCell[]> {
   const query = aggregatesOf(slice);
   const rows = await sql.query<AggregateRow>(query.sql, [
     b.asOf,
@@ -260,6 +262,12 @@ async function queryCellsOf(sql: Sql, b: AggregateBounds, slice: PatientSlice): 
       costCount: Number(r.cost_count),
     };
   });
+}
+
+/** The highest serial a current version holds (0 when there is none), to cut the release's slices. */
+export async function maxPatientSerial(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ n: number }>('select coalesce(max(patient_serial), 0)::bigint as n from dim_patients where is_current');
+  return Number(row?.n ?? 0);
 }
 
 /** How many patients the release covers (their current versions), to size its slices. */

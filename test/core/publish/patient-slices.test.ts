@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { patientSlices, sliceCondition } from '../../../lambdas/core/publish/patient-slices.js';
+import { patientSlices, serialSlices, sliceCondition } from '../../../lambdas/core/publish/patient-slices.js';
 
 describe('patientSlices', () => {
   it('reads a small warehouse, or an empty one, in one call with no bounds', () => {
@@ -37,5 +37,31 @@ describe('sliceCondition', () => {
     expect(sliceCondition({}, 'c.patient_id', 4)).toEqual({ sql: 'true', params: [] });
     expect(sliceCondition({ until: '8000' }, 'c.patient_id', 4)).toEqual({ sql: 'c.patient_id < $4', params: ['8000'] });
     expect(sliceCondition({ from: '4000', until: '8000' }, 'd.patient_id', 7)).toEqual({ sql: 'd.patient_id >= $7 and d.patient_id < $8', params: ['4000', '8000'] });
+    expect(sliceCondition({ from: 3, until: 9 }, 'c.patient_serial', 4)).toEqual({ sql: 'c.patient_serial >= $4 and c.patient_serial < $5', params: [3, 9] });
+  });
+});
+
+describe('serialSlices', () => {
+  it('reads a small warehouse, or an empty one, in one call with no bounds', () => {
+    expect(serialSlices(0, 0)).toEqual([{}]);
+    expect(serialSlices(250_000, 250_000)).toEqual([{}]);
+  });
+
+  it('cuts the serials drawn so far evenly into slices of about the given size, chained end to start', () => {
+    const slices = serialSlices(2_000_000, 2_000_100, 250_000);
+    expect(slices).toHaveLength(8);
+    expect(slices[0]).toEqual({ until: 250_013 });
+    expect(slices.at(-1)).toEqual({ from: 1_750_088 });
+    for (let i = 1; i < slices.length; i++) expect(slices[i]!.from).toBe(slices[i - 1]!.until);
+  });
+
+  it('puts any serial in exactly one slice, past the highest drawn too, and never cuts an empty one', () => {
+    const slices = serialSlices(10, 12, 3);
+    for (const serial of [-1, 0, 1, 4, 5, 12, 13, 1e12]) {
+      const holding = slices.filter((s) => (s.from === undefined || serial >= s.from) && (s.until === undefined || serial < s.until));
+      expect(holding, String(serial)).toHaveLength(1);
+    }
+    expect(serialSlices(10, 2, 1)).toHaveLength(2);
+    expect(() => serialSlices(10, 12, 0)).toThrow(/at least 1/);
   });
 });
