@@ -41,9 +41,12 @@ begin
 end;
 $$;
 
--- The patients with ids in [p_from, p_until) (an open end: no bound), in patient_id order.
-create or replace function patient_serials_081(p_from text, p_until text) returns void
+-- The patients with ids in [p_from, p_until) (an open end: no bound), in patient_id order; returns how
+-- many versions got a serial (a number, not void: every call's result goes through the Data API).
+create or replace function patient_serials_081(p_from text, p_until text) returns bigint
 language plpgsql set search_path = public, pg_temp as $$
+declare
+  n bigint;
 begin
   update dim_patients as d
   set patient_serial = s.serial
@@ -52,6 +55,7 @@ begin
               where patient_serial is null and patient_id >= coalesce(p_from, patient_id) and (p_until is null or patient_id < p_until)
               order by 1) as p) as s
   where s.patient_id = d.patient_id;
+  get diagnostics n = row_count;
   if to_regclass('patient_contributions_by_serial') is not null then
     insert into patient_contributions_by_serial (patient_serial, nth, patient_id, visit_id, provider_id, diagnosis, month, cost_cents)
     select d.patient_serial, c.nth, c.patient_id, c.visit_id, c.provider_id, c.diagnosis, c.month, c.cost_cents
@@ -60,6 +64,7 @@ begin
     where c.patient_id >= coalesce(p_from, c.patient_id) and (p_until is null or c.patient_id < p_until)
       and d.patient_id >= coalesce(p_from, d.patient_id) and (p_until is null or d.patient_id < p_until);
   end if;
+  return n;
 end;
 $$;
 
