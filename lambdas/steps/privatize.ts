@@ -13,7 +13,7 @@ import { planDelta, planRelease } from '../core/privacy/budget.js';
 import type { BudgetLedgerEntry, PublishedSnapshot } from '../core/published-snapshot.js';
 import type { Sql } from '../ports.js';
 import type { PrivatizeOutput, Step, StepDeps } from './run-state.js';
-import { countCurrentPatients, maxPatientSerial, queryReleaseInputs, queryRoster, queryTrueAggregates } from './io/aggregate-query.js';
+import { countCurrentPatients, currentSerials, queryReleaseInputs, queryRoster, queryTrueAggregates } from './io/aggregate-query.js';
 import { patientSlices, serialSlices } from '../core/publish/patient-slices.js';
 import { ensureContributionBound } from './io/contributions.js';
 import { dashboardKey, latestDashboardKey, latestSnapshotKey, snapshotKey } from './io/keys.js';
@@ -62,7 +62,7 @@ export const privatize: Step = async (deps, state) => {
     const roster = await queryRoster(tx, state.asOf);
     const listed = Object.fromEntries(SELECTED_DIMENSIONS.map((d) => [d.dimension, d.listed])) as Record<'diagnosis' | 'specialty', readonly string[]>;
     // The contributions are read a range of their key (serials) per call, slices of the same size.
-    const slices = serialSlices(patients, await maxPatientSerial(tx), deps.config.patientsPerReleaseSlice);
+    const slices = serialSlices(patients, await currentSerials(tx), deps.config.patientsPerReleaseSlice);
     const inputs = await queryReleaseInputs(tx, { listed, slices });
     const clamp = configuredClamp(cfg) ?? quantileClamp(inputs.costHistogram, cfg, deps.random);
     const selections = SELECTED_DIMENSIONS.map((d) => selectKeys(d, inputs.candidates[d.dimension], cfg, deps.random));

@@ -43,14 +43,17 @@ export interface SerialSlice {
 }
 
 /**
- * Slices of about `perSlice` patients each, cutting [1, maxSerial] evenly: serials are drawn in sequence,
- * so even cuts hold about equal shares (a gap is a draw a failed transform rolled back). The first slice
- * has no lower bound and the last no upper bound, so every serial falls in exactly one.
+ * Slices of about `perSlice` patients each, cutting the current versions' serials [first, last] evenly:
+ * serials are drawn in sequence, so even cuts hold about equal shares. A gap is draws that a failed
+ * transform rolled back: one before the first serial held (a failed first load) costs nothing, one in
+ * the middle leaves some slices emptier and the rest fuller. The first slice has no lower bound and the
+ * last no upper bound, so every serial falls in exactly one.
  */
-export function serialSlices(patients: number, maxSerial: number, perSlice = DEFAULT_PATIENTS_PER_SLICE): SerialSlice[] {
+export function serialSlices(patients: number, serials: { first: number; last: number }, perSlice = DEFAULT_PATIENTS_PER_SLICE): SerialSlice[] {
   if (!(Number.isInteger(perSlice) && perSlice >= 1)) throw new RangeError(`patients per slice must be a whole number of at least 1, got ${perSlice}`);
-  const count = Math.max(1, Math.min(maxSerial, Math.ceil(patients / perSlice)));
-  const bound = (i: number): number => 1 + Math.floor((i * maxSerial) / count);
+  const span = Math.max(0, serials.last - serials.first + 1);
+  const count = Math.max(1, Math.min(span, Math.ceil(patients / perSlice)));
+  const bound = (i: number): number => serials.first + Math.floor((i * span) / count);
   return Array.from({ length: count }, (_, i) => ({
     ...(i > 0 && { from: bound(i) }),
     ...(i < count - 1 && { until: bound(i + 1) }),

@@ -264,10 +264,12 @@ async function queryCellsOf(sql: Sql, b: AggregateBounds, slice: SerialSlice): P
   });
 }
 
-/** The highest serial a current version holds (0 when there is none), to cut the release's slices. */
-export async function maxPatientSerial(sql: Sql): Promise<number> {
-  const [row] = await sql.query<{ n: number }>('select coalesce(max(patient_serial), 0)::bigint as n from dim_patients where is_current');
-  return Number(row?.n ?? 0);
+/** The lowest and highest serial current versions hold (both 0 when there is none), to cut the release's slices. */
+export async function currentSerials(sql: Sql): Promise<{ first: number; last: number }> {
+  const [row] = await sql.query<{ first: number; last: number }>(
+    'select coalesce(min(patient_serial), 0)::bigint as first, coalesce(max(patient_serial), 0)::bigint as last from dim_patients where is_current',
+  );
+  return { first: Number(row?.first ?? 0), last: Number(row?.last ?? 0) };
 }
 
 /** How many patients the release covers (their current versions), to size its slices. */

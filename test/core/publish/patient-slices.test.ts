@@ -43,25 +43,29 @@ describe('sliceCondition', () => {
 
 describe('serialSlices', () => {
   it('reads a small warehouse, or an empty one, in one call with no bounds', () => {
-    expect(serialSlices(0, 0)).toEqual([{}]);
-    expect(serialSlices(250_000, 250_000)).toEqual([{}]);
+    expect(serialSlices(0, { first: 0, last: 0 })).toEqual([{}]);
+    expect(serialSlices(250_000, { first: 1, last: 250_000 })).toEqual([{}]);
   });
 
-  it('cuts the serials drawn so far evenly into slices of about the given size, chained end to start', () => {
-    const slices = serialSlices(2_000_000, 2_000_100, 250_000);
+  it('cuts the serials held evenly into slices of about the given size, chained end to start', () => {
+    const slices = serialSlices(2_000_000, { first: 1, last: 2_000_100 }, 250_000);
     expect(slices).toHaveLength(8);
     expect(slices[0]).toEqual({ until: 250_013 });
     expect(slices.at(-1)).toEqual({ from: 1_750_088 });
     for (let i = 1; i < slices.length; i++) expect(slices[i]!.from).toBe(slices[i - 1]!.until);
   });
 
-  it('puts any serial in exactly one slice, past the highest drawn too, and never cuts an empty one', () => {
-    const slices = serialSlices(10, 12, 3);
+  it('starts its cuts at the lowest serial held, so draws a failed first load rolled back leave no empty slice', () => {
+    expect(serialSlices(100, { first: 1_001, last: 1_100 }, 25)).toEqual([{ until: 1_026 }, { from: 1_026, until: 1_051 }, { from: 1_051, until: 1_076 }, { from: 1_076 }]);
+  });
+
+  it('puts any serial in exactly one slice, past the highest held too, and never cuts an empty one', () => {
+    const slices = serialSlices(10, { first: 1, last: 12 }, 3);
     for (const serial of [-1, 0, 1, 4, 5, 12, 13, 1e12]) {
       const holding = slices.filter((s) => (s.from === undefined || serial >= s.from) && (s.until === undefined || serial < s.until));
       expect(holding, String(serial)).toHaveLength(1);
     }
-    expect(serialSlices(10, 2, 1)).toHaveLength(2);
-    expect(() => serialSlices(10, 12, 0)).toThrow(/at least 1/);
+    expect(serialSlices(10, { first: 5, last: 6 }, 1)).toHaveLength(2);
+    expect(() => serialSlices(10, { first: 1, last: 12 }, 0)).toThrow(/at least 1/);
   });
 });
