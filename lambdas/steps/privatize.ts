@@ -13,7 +13,7 @@ import { planDelta, planRelease } from '../core/privacy/budget.js';
 import type { BudgetLedgerEntry, PublishedSnapshot } from '../core/published-snapshot.js';
 import type { Sql } from '../ports.js';
 import type { PrivatizeOutput, Step, StepDeps } from './run-state.js';
-import { countCurrentPatients, currentSerials, queryReleaseInputs, queryRoster, queryTrueAggregates } from './io/aggregate-query.js';
+import { currentPatients, queryReleaseInputs, queryRoster, queryTrueAggregates } from './io/aggregate-query.js';
 import { patientSlices, serialSlices } from '../core/publish/patient-slices.js';
 import { ensureContributionBound } from './io/contributions.js';
 import { dashboardKey, latestDashboardKey, latestSnapshotKey, snapshotKey } from './io/keys.js';
@@ -50,8 +50,8 @@ export const privatize: Step = async (deps, state) => {
     const deltaPlan = planDelta(totals.deltaSpent, cfg.deltaPerRelease, totals.deltaTotal);
 
     // Restricted: exact, for reviewers of the warehouse; never copied into the published layer.
-    const patients = await countCurrentPatients(tx);
-    const k = await measureKAnonymity(tx, cfg.k, state.asOf, patientSlices(patients, deps.config.patientsPerReleaseSlice));
+    const patients = await currentPatients(tx);
+    const k = await measureKAnonymity(tx, cfg.k, state.asOf, patientSlices(patients.count, deps.config.patientsPerReleaseSlice));
     await tx.query(
       `insert into k_anonymity_measurements (run_id, quasi_identifiers, smallest_k, classes, classes_below_k, k)
        values ($1, $2::text[], $3, $4, $5, $6)`,
@@ -62,7 +62,7 @@ export const privatize: Step = async (deps, state) => {
     const roster = await queryRoster(tx, state.asOf);
     const listed = Object.fromEntries(SELECTED_DIMENSIONS.map((d) => [d.dimension, d.listed])) as Record<'diagnosis' | 'specialty', readonly string[]>;
     // The contributions are read a range of their key (serials) per call, slices of the same size.
-    const slices = serialSlices(patients, await currentSerials(tx), deps.config.patientsPerReleaseSlice);
+    const slices = serialSlices(patients.count, patients.serials, deps.config.patientsPerReleaseSlice);
     const inputs = await queryReleaseInputs(tx, { listed, slices });
     const clamp = configuredClamp(cfg) ?? quantileClamp(inputs.costHistogram, cfg, deps.random);
     const selections = SELECTED_DIMENSIONS.map((d) => selectKeys(d, inputs.candidates[d.dimension], cfg, deps.random));

@@ -264,18 +264,16 @@ async function queryCellsOf(sql: Sql, b: AggregateBounds, slice: SerialSlice): P
   });
 }
 
-/** The lowest and highest serial current versions hold (both 0 when there is none), to cut the release's slices. */
-export async function currentSerials(sql: Sql): Promise<{ first: number; last: number }> {
-  const [row] = await sql.query<{ first: number; last: number }>(
-    'select coalesce(min(patient_serial), 0)::bigint as first, coalesce(max(patient_serial), 0)::bigint as last from dim_patients where is_current',
+/**
+ * The patients a release covers (their current versions) and the lowest and highest serial they hold
+ * (both 0 when there is none): one read sizes the measurement's slices and cuts the contributions' ones.
+ */
+export async function currentPatients(sql: Sql): Promise<{ count: number; serials: { first: number; last: number } }> {
+  const [row] = await sql.query<{ n: number; first: number; last: number }>(
+    `select count(*)::bigint as n, coalesce(min(patient_serial), 0)::bigint as first, coalesce(max(patient_serial), 0)::bigint as last
+     from dim_patients where is_current`,
   );
-  return { first: Number(row?.first ?? 0), last: Number(row?.last ?? 0) };
-}
-
-/** How many patients the release covers (their current versions), to size its slices. */
-export async function countCurrentPatients(sql: Sql): Promise<number> {
-  const [row] = await sql.query<{ n: number }>('select count(*)::bigint as n from dim_patients where is_current');
-  return Number(row?.n ?? 0);
+  return { count: Number(row?.n ?? 0), serials: { first: Number(row?.first ?? 0), last: Number(row?.last ?? 0) } };
 }
 
 /** What no patient influences: the provider roster and its specialties, the reporting months. */
