@@ -8,7 +8,6 @@
 // BUFFERS) for the calls whose SQL contains A or B (each is then run twice: explained, then for its rows).
 import '../polyfills.js';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { createSeededRandom } from '../../lambdas/core/privacy/seeded-random.js'
 import { silentLogger, silentProgress, type Row, type Warehouse, type WarehouseTx } from '../../lambdas/ports.js';
 import { privatize } from '../../lambdas/steps/privatize.js';
 import { latestSnapshotKey } from '../../lambdas/steps/io/keys.js';
+import { backendCpu } from './backend-cpu.js';
 import { runCli } from '../cli/run-cli.js';
 import { buildLocalDeps, localPaths } from '../pipeline/local-deps.js';
 
@@ -47,16 +47,7 @@ runCli(async () => {
   deps.now = () => Date.UTC(2026, 0, 1);
   const calls: { label: string; seconds: number; cpu: number }[] = [];
   const inner = await deps.warehouse();
-  const [backend] = await inner.query<{ pid: number }>('select pg_backend_pid() as pid');
-  /** The server process's user + system CPU seconds; 0 when it is not on this machine. */
-  const cpuSeconds = (): number => {
-    try {
-      const fields = readFileSync(`/proc/${backend?.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return 0;
-    }
-  };
+  const cpuSeconds = await backendCpu(inner);
   const timedTx = (tx: WarehouseTx): WarehouseTx => ({
     ...tx,
     script: (sql) => tx.script(sql),

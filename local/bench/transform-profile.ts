@@ -1,7 +1,8 @@
 // `npm run bench:transform-profile -- --database-url URL --run-id R [--stage DIR] [--explain A,B]`:
 // runs one staged run's transform statement by statement (models split into statements, each data
 // test, the evidence queries, the table counts) in a transaction it rolls back, printing each one's
-// seconds, so a 400k run staged once can be profiled again and again. --stage DIR first anonymizes
+// seconds and the server process's CPU seconds (local/bench/backend-cpu.ts), then vacuums the rolled-back
+// rows, so a 400k run staged once can be profiled again and again. --stage DIR first anonymizes
 // and loads the batch in DIR as run R (once). With --explain, prints EXPLAIN ANALYZE for the
 // statements whose label contains A or B. A sliced model (`-- slices:`) runs per slice as the transform
 // runs it (--slice-rows N, default the transform's); its line gives the calls and the slowest one.
@@ -19,6 +20,7 @@ import { RUN_EVIDENCE_STATEMENTS } from '../../lambdas/steps/io/run-evidence.js'
 import { planForOnePass, setRunContext } from '../../lambdas/steps/io/session.js';
 import { countWarehouseTables } from '../../lambdas/steps/io/run-tables.js';
 import { forEachSlice } from '../../lambdas/steps/io/model-slices.js';
+import { backendCpu } from './backend-cpu.js';
 import { runCli } from '../cli/run-cli.js';
 import { runBatch } from './run-batch.js';
 import { SQL_DIR } from '../pipeline/local-deps.js';
@@ -45,14 +47,17 @@ runCli(async () => {
   for (const [name, sql] of Object.entries(RUN_EVIDENCE_STATEMENTS)) once.push([`evidence ${name}`, sql, [runId]]);
   groups.push({ work: once });
   const wh = await connectPostgres(url);
-  const rows = new Map<string, { seconds: number; calls: number; slowest: number }>();
+  const cpuSeconds = await backendCpu(wh);
+  const rows = new Map<string, { seconds: number; cpu: number; calls: number; slowest: number }>();
   const time = async (tx: WarehouseTx, [label, sql, params]: [string, string, unknown[]]) => {
     const explain = values.explain !== undefined && values.explain.split(',').some((n) => label.includes(n));
     const t0 = performance.now();
+    const cpu0 = cpuSeconds();
     const out = await tx.query<Record<string, string>>(explain ? `explain (analyze, buffers) ${sql}` : sql, params);
     const seconds = (performance.now() - t0) / 1000;
-    const row = rows.get(label) ?? { seconds: 0, calls: 0, slowest: 0 };
-    rows.set(label, { seconds: row.seconds + seconds, calls: row.calls + 1, slowest: Math.max(row.slowest, seconds) });
+    const cpu = cpuSeconds() - cpu0;
+    const row = rows.get(label) ?? { seconds: 0, cpu: 0, calls: 0, slowest: 0 };
+    rows.set(label, { seconds: row.seconds + seconds, cpu: row.cpu + cpu, calls: row.calls + 1, slowest: Math.max(row.slowest, seconds) });
     if (explain) console.log(`--- ${label}\n${out.map((r) => Object.values(r)[0]).join('\n')}`);
   };
   try {
@@ -68,16 +73,25 @@ runCli(async () => {
         else await runAll();
       }
       const t0 = performance.now();
+      const cpu0 = cpuSeconds();
       await countWarehouseTables(tx);
       const seconds = (performance.now() - t0) / 1000;
-      rows.set('count tables', { seconds, calls: 1, slowest: seconds });
+      rows.set('count tables', { seconds, cpu: cpuSeconds() - cpu0, calls: 1, slowest: seconds });
       throw ROLLBACK;
     }).catch((e: unknown) => {
       if (e !== ROLLBACK) throw e;
     });
+    // A rolled-back transform leaves the batch's rows dead in the warehouse's tables and indexes (and its
+    // partitions' pages allocated): vacuumed, the next profile meets the warehouse as this one did, not
+    // with a batch's dead rows more each time.
+    const v0 = performance.now();
+    await wh.script('vacuum analyze');
+    console.error(`vacuumed the rolled-back rows in ${((performance.now() - v0) / 1000).toFixed(1)} s`);
   } finally {
     await wh.close();
   }
-  for (const [label, r] of rows) console.log(`${r.seconds.toFixed(2).padStart(7)}  ${label}${r.calls > 1 ? ` (${r.calls} calls, slowest ${r.slowest.toFixed(2)})` : ''}`);
-  console.log(`${[...rows.values()].reduce((a, r) => a + r.seconds, 0).toFixed(2).padStart(7)}  total (rolled back)`);
+  console.log('seconds  server CPU s  statement');
+  for (const [label, r] of rows) console.log(`${r.seconds.toFixed(2).padStart(7)}  ${r.cpu.toFixed(2).padStart(12)}  ${label}${r.calls > 1 ? ` (${r.calls} calls, slowest ${r.slowest.toFixed(2)})` : ''}`);
+  const sum = (of: (r: { seconds: number; cpu: number }) => number) => [...rows.values()].reduce((a, r) => a + of(r), 0).toFixed(2);
+  console.log(`${sum((r) => r.seconds).padStart(7)}  ${sum((r) => r.cpu).padStart(12)}  total (rolled back)`);
 });
