@@ -1,4 +1,4 @@
--- depends_on: dim_patients, dim_providers, fact_partitions, quarantine_orphans, visits_already_loaded
+-- depends_on: dim_patients, dim_providers, fact_partitions, visits_already_loaded
 -- slices: staging_visits
 -- New visits only: a visit_id already in the warehouse is not loaded again (idempotent reloads); which
 -- ones are was settled before the first slice (visits_already_loaded.sql). Run per slice of the staged
@@ -11,14 +11,34 @@
 -- every visit the patient has in the warehouse. A patient's row count only grows, so an upsert by
 -- (patient_serial, nth) replaces the rows a new visit pushed down. Attributes are joined at release, so
 -- a new version needs no refold (it keeps the patient's serial, 081_patient_serials.sql).
-with new_visits as materialized (
+--
+-- Visits that name a patient or provider the warehouse has never seen are quarantined by the same
+-- statement (by line; no pseudonym kept), from the one join with the dimensions that finds the others'
+-- keys: as a model of its own it joined every slice to the dimensions a second time (at 2M patients the
+-- four visit models took 115-121 s against 101-103 with it here, alternated). Every dimension model,
+-- all its slices, has run by now, so they are judged against complete dimensions.
+with joined as materialized (
   select
-    v.visit_id, p.patient_key, p.patient_id, p.patient_serial, r.provider_key, r.provider_id, v.visit_date, v.visit_type,
-    v.diagnosis, v.procedure_performed, v.cost, v.cost_with_privacy
+    v.visit_id, p.patient_key, p.patient_id, p.patient_serial, r.provider_key, r.provider_id,
+    v.provider_id as staged_provider_id, v.visit_date, v.visit_type, v.diagnosis, v.procedure_performed,
+    v.cost, v.cost_with_privacy, v.source_line, v.already_loaded
   from stg_visits as v
-  join dim_patients as p on p.patient_id = v.patient_id and p.is_current
-  join dim_providers as r on r.provider_id = v.provider_id
-  where not v.already_loaded
+  left join dim_patients as p on p.patient_id = v.patient_id and p.is_current
+  left join dim_providers as r on r.provider_id = v.provider_id
+),
+orphans as (
+  insert into quarantine_rows (run_id, entity, source_line, record_key, reason)
+  select current_setting('pipeline.run_id'), 'visits', source_line, null,
+         case
+           when patient_key is null then 'unknown patient_id (not in this batch nor the warehouse)'
+           else 'unknown provider_id ' || staged_provider_id || ' (not in this batch nor the warehouse)'
+         end
+  from joined
+  where patient_key is null or provider_key is null
+),
+new_visits as (
+  select * from joined
+  where patient_key is not null and provider_key is not null and not already_loaded
 ),
 inserted as (
   insert into fact_visits (
@@ -46,8 +66,8 @@ registered as (
 -- (and their rows, below) meet the key's right edge, not a random leaf. One probe of the key per
 -- patient, a lateral subquery kept from being flattened (offset 0): written as a semi-join, the planner
 -- hashed the slice's serials and read the whole table in every slice, and a first load's table grows
--- slice by slice (the 25th slice of a 2M-patient load read 6M rows to find 4); as `= any(array(...))`,
--- it once filtered a sequential scan through the unhashed array (75 s for one slice).
+-- slice by slice (the last slices of a 2M-patient load read up to 6M rows each, to find 0-4); as
+-- `= any(array(...))`, it once filtered a sequential scan through the unhashed array (75 s, one slice).
 held as materialized (
   select c.patient_serial, c.patient_id, c.visit_id, c.provider_id, c.diagnosis, c.month, c.cost_cents
   from (select distinct patient_serial from new_visits) as n

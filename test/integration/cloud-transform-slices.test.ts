@@ -28,7 +28,6 @@ const OPTIONS = { privacy: { noNoise: true, maxVisitsPerPatient: MAX_VISITS } };
 const SLICED = {
   dim_patients: 'staging_patients',
   fact_partitions: 'staging_visits',
-  quarantine_orphans: 'staging_visits',
   visits_already_loaded: 'staging_visits',
   fact_visits: 'staging_visits',
 } as const;
