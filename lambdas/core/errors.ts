@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'COUNTS_DO_NOT_RECONCILE'
   | 'EMPTY_BATCH'
   | 'WAREHOUSE_BUSY'
-  | 'AUDIT_CHAIN_BROKEN';
+  | 'AUDIT_CHAIN_BROKEN'
+  | 'OUT_OF_TIME';
 
 export class PipelineError extends Error {
   override readonly name = 'PipelineError';

@@ -18,7 +18,6 @@ import { runPipelineLocally, type LocalSteps } from '../../local/harness/index.j
 import { REPO_ROOT } from '../../local/pipeline/repo-root.js';
 import { DATABASES, type TestDatabase } from '../helpers/databases.js';
 import { REGION, startFunction, synthesizeBundledApp, type BundledApp, type BundledFunction, type RunningFunction } from '../helpers/doubles/bundled-app.js';
-import { queryDb } from '../helpers/run-pipeline.js';
 
 const BUCKET_VARS = { landing: 'LANDING_BUCKET', clean: 'CLEAN_BUCKET', quarantine: 'QUARANTINE_BUCKET', published: 'PUBLISHED_BUCKET' } as const;
 const INPUT: RunInput = { runId: 'bundled-run-1', batchPrefix: 'batches/bundled-1/', asOf: '2025-12-31', generate: { patients: 40, providers: 6, seed: 5 } };
@@ -72,6 +71,28 @@ describe.each(DATABASES)('Bundled handlers on the doubles, on $name', (kind) => 
     return f;
   };
 
+  /** The ledger function as the state machine calls it (register, complete); failures and redrives reach
+   * the same function as the execution status rule's EventBridge events. */
+  const ledgerFunction = async (): Promise<BatchLedger> => {
+    const f = await start('ledger');
+    const record = (event: LedgerEvent | ExecutionStatusEvent) => f.invoke(event).then(() => undefined);
+    return {
+      register: (state, leaseSeconds) => record({ action: 'register', leaseSeconds, state }),
+      complete: (state) => record({ action: 'complete', state }),
+      fail: (run, error) => record(executionStatusEvent({ name: run.runId, status: 'FAILED', input: JSON.stringify({ runId: run.runId, batchPrefix: run.batchKey }), error: error.Error ?? null, cause: error.Cause ?? null })),
+      resume: (runId) => record(executionStatusEvent({ name: runId, status: 'RUNNING', redriveCount: 1 })),
+    };
+  };
+
+  /** The warehouse's patients and visits, and the batch's ledger status, asked through the Data API double:
+   * a second PGlite opened on the double's folder would corrupt it for the calls after. */
+  const warehouseCounts = async (batchKey: string): Promise<{ p: number; v: number; status: string | undefined }> => {
+    const sql = `select (select count(*) from dim_patients)::int, (select count(*) from fact_visits)::int, (select status from batch_ledger where batch_key = '${batchKey}')`;
+    const out = await doubles.dataApi.executeStatement({ resourceArn: shared('DB_CLUSTER_ARN'), secretArn: all('DB_SECRET_ARN')[0], database: shared('DB_NAME'), sql });
+    const [p, v, status] = out.records?.[0] ?? [];
+    return { p: Number(p?.longValue), v: Number(v?.longValue), status: status?.stringValue };
+  };
+
   beforeAll(async () => {
     db = await kind.create();
     const buckets = Object.fromEntries(Object.entries(BUCKET_VARS).map(([role, variable]) => [shared(variable), join(db.workDir, 'buckets', role)]));
@@ -106,28 +127,14 @@ describe.each(DATABASES)('Bundled handlers on the doubles, on $name', (kind) => 
       const handler = await start(name);
       steps[name as StepName] = (state: RunState) => handler.invoke(state) as Promise<RunState>;
     }
-    const ledgerFunction = await start('ledger');
-    const record = (event: LedgerEvent | ExecutionStatusEvent) => ledgerFunction.invoke(event).then(() => undefined);
-    // The state machine calls register and complete; failures and redrives reach the same function as
-    // the execution status rule's EventBridge events.
-    const ledger: BatchLedger = {
-      register: (state, leaseSeconds) => record({ action: 'register', leaseSeconds, state }),
-      complete: (state) => record({ action: 'complete', state }),
-      fail: (run, error) => record(executionStatusEvent({ name: run.runId, status: 'FAILED', input: JSON.stringify({ runId: run.runId, batchPrefix: run.batchKey }), error: error.Error ?? null, cause: error.Cause ?? null })),
-      resume: (runId) => record(executionStatusEvent({ name: runId, status: 'RUNNING', redriveCount: 1 })),
-    };
+    const ledger = await ledgerFunction();
 
     const run = await runPipelineLocally(steps, INPUT, { ledger });
     expect(run.error, running.map((f) => f.stderr()).join('\n')).toBeUndefined();
     expect(run.status).toBe('SUCCEEDED');
     expect(run.entered).toEqual(expect.arrayContaining(['RegisterBatch', 'CompleteRun', 'RunSucceeded']));
     const state = run.output as RunState;
-    const [counts] = await queryDb<{ p: number; v: number; status: string }>(
-      db,
-      "select (select count(*) from dim_patients)::int as p, (select count(*) from fact_visits)::int as v, (select status from batch_ledger where batch_key = $1) as status",
-      [INPUT.batchPrefix],
-    );
-    expect(counts).toEqual({ p: 40, v: state.generated?.rows.visits, status: 'succeeded' });
+    expect(await warehouseCounts(INPUT.batchPrefix)).toEqual({ p: 40, v: state.generated?.rows.visits, status: 'succeeded' });
     const snapshot = JSON.parse(await readFile(join(db.workDir, 'buckets', 'published', state.privatized!.snapshot), 'utf8'));
     expect(snapshot.releaseId).toBe(`release-${INPUT.runId}`);
 
@@ -135,5 +142,27 @@ describe.each(DATABASES)('Bundled handlers on the doubles, on $name', (kind) => 
     expect(duplicate.status).toBe('SUCCEEDED');
     expect(duplicate.entered).toContain('DuplicateBatchIgnored');
     expect(duplicate.invoked).toEqual(['ledger:register']);
+  }, SLOW);
+
+  it('a step whose Lambda has not the time for a whole Data API call stops before it, keeps nothing and fails the run', async () => {
+    const before = await warehouseCounts(INPUT.batchPrefix);
+    const steps: LocalSteps = {};
+    for (const name of STEP_NAMES) {
+      // The transform function as deployed, but started with 59 s of time: under the 60 s it keeps back.
+      const f = name === 'transform' ? await startFunction({ ...fn(name), timeoutSeconds: 59 }, { ...served.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }) : await start(name);
+      if (name === 'transform') running.push(f);
+      steps[name as StepName] = (state: RunState) => f.invoke(state) as Promise<RunState>;
+    }
+    const ledger = await ledgerFunction();
+    const input: RunInput = { runId: 'bundled-run-3', batchPrefix: 'batches/bundled-3/', asOf: '2025-12-31', generate: { patients: 30, providers: 6, seed: 6 } };
+
+    const run = await runPipelineLocally(steps, input, { ledger });
+    expect(run.status).toBe('FAILED');
+    expect(run.failedState?.name, JSON.stringify(run.error)).toBe('Transform');
+    expect(run.error?.Error).toBe('PipelineError');
+    expect(run.error?.Cause).toMatch(/OUT_OF_TIME: transform stopped with \d+\.\d s of its Lambda's time left, before database call 1 /);
+    expect(await warehouseCounts(input.batchPrefix)).toEqual({ p: before.p, v: before.v, status: 'failed' });
+    // Rolled back at once, not left for the Data API to idle out with its locks held.
+    expect(doubles.dataApi.openTransactions()).toBe(0);
   }, SLOW);
 });

@@ -26,6 +26,8 @@ export interface BundledFunction {
   exportName: string;
   /** The environment the template gives the function, tokens resolved. */
   env: Record<string, string>;
+  /** The template's Timeout: the runtime's context counts the invocation's remaining time down from it. */
+  timeoutSeconds: number;
 }
 
 export interface BundledApp {
@@ -43,7 +45,7 @@ export async function synthesizeBundledApp(): Promise<BundledApp> {
   const functions = new Map<string, BundledFunction>();
   for (const template of templates) {
     for (const [id, resource] of Object.entries(template.Resources)) {
-      const props = resource.Properties as { Code?: { S3Key?: string }; Handler?: string; Environment?: { Variables?: Record<string, unknown> } } | undefined;
+      const props = resource.Properties as { Code?: { S3Key?: string }; Handler?: string; Timeout?: number; Environment?: { Variables?: Record<string, unknown> } } | undefined;
       const variables = props?.Environment?.Variables ?? {};
       const step = variables[ENV.step];
       if (resource.Type !== 'AWS::Lambda::Function' || typeof step !== 'string') continue;
@@ -52,7 +54,8 @@ export async function synthesizeBundledApp(): Promise<BundledApp> {
       const hash = /^([0-9a-f]{64})\.zip$/.exec(props?.Code?.S3Key ?? '')?.[1];
       if (!hash) throw new Error(`${id}: no bundled asset in its Code: ${JSON.stringify(props?.Code)}`);
       const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolveToken(v, template, templates)]));
-      functions.set(name, { name, dir: join(outdir, `asset.${hash}`), exportName, env });
+      // Lambda's own default when a template sets none.
+      functions.set(name, { name, dir: join(outdir, `asset.${hash}`), exportName, env, timeoutSeconds: props?.Timeout ?? 3 });
     }
   }
   return { functions, close: () => rm(outdir, { recursive: true, force: true }) };
@@ -106,7 +109,7 @@ const RUNTIME = join(import.meta.dirname, 'lambda-runtime.mjs');
  */
 export async function startFunction(fn: BundledFunction, baseEnv: Record<string, string>): Promise<RunningFunction> {
   const env = { PATH: process.env['PATH'] ?? '', ...baseEnv, ...fn.env, LAMBDA_TASK_ROOT: fn.dir, AWS_LAMBDA_FUNCTION_NAME: fn.name };
-  const child = fork(RUNTIME, [join(fn.dir, 'index.mjs'), fn.exportName], { env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(RUNTIME, [join(fn.dir, 'index.mjs'), fn.exportName, String(fn.timeoutSeconds)], { env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
