@@ -38,12 +38,27 @@ export const transform: Step = async (deps, state) => {
     await completeVisitIdRegistry(tx);
     const olderThan = await newerBatchDate(tx, state.asOf);
     for (const model of models) {
-      deps.progress.start(`transform ${model.name}`);
-      if (model.slices) await forEachSlice(tx, model.slices, state.runId, sliceRows, () => tx.script(model.sql));
-      else await tx.script(model.sql);
-      deps.progress.done(`transform ${model.name}`);
+      const step = `transform ${model.name}`;
+      deps.progress.start(step);
+      if (model.slices) {
+        // A sliced model can run for minutes on a large batch: each slice reports the staged lines done so far.
+        let lines = 0;
+        let slices = 0;
+        await forEachSlice(tx, model.slices, state.runId, sliceRows, async (slice) => {
+          await tx.script(model.sql);
+          if (!slice) return;
+          slices++;
+          deps.progress.advance(step, (lines += slice.last - slice.first + 1));
+        });
+        deps.progress.done(step, slices > 1 ? `${slices} slices, ${lines.toLocaleString('en-US')} staged lines` : undefined);
+      } else {
+        await tx.script(model.sql);
+        deps.progress.done(step);
+      }
     }
+    deps.progress.start('transform data tests');
     const dataTests = await runDataTests(tx, tests);
+    deps.progress.done('transform data tests', `${dataTests.length} passed`);
     // The reconcile tests just proved each staged line found or quarantined: evidence counts, not hashes, them again.
     const evidence = await queryRunEvidence(tx, state.runId, new Set(dataTests.filter((t) => t.failures === 0).map((t) => t.name)));
     assertReconciles(state, evidence);
