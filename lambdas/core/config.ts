@@ -53,6 +53,12 @@ export interface PipelineConfig {
    * @default 250000
    */
   transformSliceRows?: number;
+  /**
+   * Staged rows (of every staging table) past which a bucketed transform model (`-- buckets: staging`,
+   * quarantine_duplicates) runs once per hash bucket of the ids, each call grouping about this many.
+   * @default 10000000
+   */
+  transformBucketRows?: number;
 }
 
 // Privacy defaults, justified in PRIVACY.md ("Defaults"):

@@ -4,6 +4,7 @@
 // grows with the batch (io/model-slices.ts). Every model reads only this run's staging rows, and transforms of overlapping runs take
 // turns (a transaction-level lock, so a crashed run can never hold it), so batches never mix.
 import { DEFAULT_SLICE_ROWS, slicedBy } from '../core/models/model-slices.js';
+import { bucketCount, bucketedModel, DEFAULT_BUCKET_ROWS, inBucket } from '../core/models/model-buckets.js';
 import { orderModels } from '../core/models/order-models.js';
 import { reconcile, type EntityEvidence } from '../core/integrity/reconcile.js';
 import { PipelineError } from '../core/errors.js';
@@ -11,7 +12,7 @@ import type { Sql, SqlFile } from '../ports.js';
 import { ENTITIES, type Entity, type RunState, type Step, type TransformOutput } from './run-state.js';
 import { evaluateDataTests } from './io/data-tests.js';
 import { clearRunStaging, queryRunEvidence, type WarehouseEvidence } from './io/run-evidence.js';
-import { forEachSlice } from './io/model-slices.js';
+import { forEachSlice, runStagedLines } from './io/model-slices.js';
 import { countWarehouseTables } from './io/run-tables.js';
 import { audit, planForOnePass, setRunContext } from './io/session.js';
 import { takeTurn } from './io/turn-lock.js';
@@ -22,8 +23,9 @@ type Transformed = Omit<TransformOutput, 'partitions' | 'ms'>;
 export const transform: Step = async (deps, state) => {
   const started = deps.now();
   const warehouse = await deps.warehouse();
-  const models = orderModels(await deps.sql.models()).map((m) => ({ ...m, slices: slicedBy(m) }));
+  const models = orderModels(await deps.sql.models()).map((m) => ({ ...m, slices: slicedBy(m), bucketed: bucketedModel(m) }));
   const sliceRows = deps.config.transformSliceRows ?? DEFAULT_SLICE_ROWS;
+  const bucketRows = deps.config.transformBucketRows ?? DEFAULT_BUCKET_ROWS;
   const tests = await deps.sql.dataTests();
   const result = await warehouse.transaction(async (tx) => {
     await setRunContext(tx, state.runId, state.asOf);
@@ -51,6 +53,11 @@ export const transform: Step = async (deps, state) => {
           deps.progress.advance(step, (lines += slice.last - slice.first + 1));
         });
         deps.progress.done(step, slices > 1 ? `${slices} slices, ${lines.toLocaleString('en-US')} staged lines` : undefined);
+      } else if (model.bucketed) {
+        // Groups every staged row by id: one call per hash bucket past bucketRows (core/models/model-buckets.ts).
+        const buckets = bucketCount(await runStagedLines(tx, state.runId), bucketRows);
+        for (let bucket = 0; bucket < buckets; bucket++) await tx.script(inBucket(model.sql, bucket, buckets));
+        deps.progress.done(step, buckets > 1 ? `${buckets} buckets of ids` : undefined);
       } else {
         await tx.script(model.sql);
         deps.progress.done(step);

@@ -8,18 +8,21 @@
 // runs it (--slice-rows N, default the transform's); its line gives the calls and the slowest one.
 // --setup SQL runs first in the same rolled-back transaction, e.g. 'drop index X' to price an index.
 // --sql-dir DIR reads the models and tests from a copy of sql/, to price a variant of a model.
+// A bucketed model (`-- buckets: staging`) runs once per hash bucket as the transform runs it
+// (--bucket-rows N, default the transform's: set it low to price the buckets of a smaller batch).
 import '../polyfills.js';
 import { parseArgs } from 'node:util';
 import { FsSqlSource } from '../../lambdas/adapters/local/fs-sql-source.js';
 import { connectPostgres } from '../../lambdas/adapters/pg/pg-warehouse.js';
 import { DEFAULT_SLICE_ROWS, slicedBy, type SliceableTable } from '../../lambdas/core/models/model-slices.js';
+import { bucketCount, bucketedModel, DEFAULT_BUCKET_ROWS, inBucket } from '../../lambdas/core/models/model-buckets.js';
 import { orderModels } from '../../lambdas/core/models/order-models.js';
 import type { WarehouseTx } from '../../lambdas/ports.js';
 import { ANALYZE_RUN_ROWS, countedDataTest } from '../../lambdas/steps/io/data-tests.js';
 import { RUN_EVIDENCE_STATEMENTS } from '../../lambdas/steps/io/run-evidence.js';
 import { planForOnePass, setRunContext } from '../../lambdas/steps/io/session.js';
 import { countWarehouseTables } from '../../lambdas/steps/io/run-tables.js';
-import { forEachSlice } from '../../lambdas/steps/io/model-slices.js';
+import { forEachSlice, runStagedLines } from '../../lambdas/steps/io/model-slices.js';
 import { backendCpu } from './backend-cpu.js';
 import { runCli } from '../cli/run-cli.js';
 import { runBatch } from './run-batch.js';
@@ -31,16 +34,17 @@ const ROLLBACK = new Error('rollback');
 const statementsOf = (sql: string): string[] => sql.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s.replace(/--[^\n]*/g, '').trim());
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' }, 'slice-rows': { type: 'string' }, setup: { type: 'string' }, 'sql-dir': { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'run-id': { type: 'string' }, 'as-of': { type: 'string', default: '2025-12-31' }, explain: { type: 'string' }, stage: { type: 'string' }, 'slice-rows': { type: 'string' }, 'bucket-rows': { type: 'string' }, setup: { type: 'string' }, 'sql-dir': { type: 'string' } } });
   const url = values['database-url'] ?? process.env['DATABASE_URL'];
   const runId = values['run-id'];
   if (!url || !runId) throw new Error('usage: --database-url URL --run-id RUN (a run loaded but not yet transformed)');
   if (values.stage) await runBatch(url, { runId, input: values.stage }, 'load');
   const source = new FsSqlSource(values['sql-dir'] ?? SQL_DIR);
   const sliceRows = Number(values['slice-rows'] ?? DEFAULT_SLICE_ROWS);
-  const groups: { slices?: SliceableTable; work: [string, string, unknown[]][] }[] = [];
+  const bucketRows = Number(values['bucket-rows'] ?? DEFAULT_BUCKET_ROWS);
+  const groups: { slices?: SliceableTable; bucketed?: boolean; work: [string, string, unknown[]][] }[] = [];
   for (const model of orderModels(await source.models())) {
-    groups.push({ slices: slicedBy(model), work: statementsOf(model.sql).map((s, i) => [`model ${model.name}#${i + 1}`, s, []]) });
+    groups.push({ slices: slicedBy(model), bucketed: bucketedModel(model), work: statementsOf(model.sql).map((s, i) => [`model ${model.name}#${i + 1}`, s, []]) });
   }
   const once: [string, string, unknown[]][] = [['analyze run rows', ANALYZE_RUN_ROWS, []]];
   for (const test of await source.dataTests()) once.push([`test ${test.name}`, countedDataTest(test.sql), [runId]]);
@@ -70,7 +74,10 @@ runCli(async () => {
           for (const item of group.work) await time(tx, item);
         };
         if (group.slices) await forEachSlice(tx, group.slices, runId, sliceRows, runAll);
-        else await runAll();
+        else if (group.bucketed) {
+          const buckets = bucketCount(await runStagedLines(tx, runId), bucketRows);
+          for (let b = 0; b < buckets; b++) for (const [label, sql, params] of group.work) await time(tx, [label, inBucket(sql, b, buckets), params]);
+        } else await runAll();
       }
       const t0 = performance.now();
       const cpu0 = cpuSeconds();

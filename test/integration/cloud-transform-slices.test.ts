@@ -1,5 +1,6 @@
 // Bounded calls: through the RDS Data API double, the transform runs each sliced model (`-- slices:`)
-// once per slice of the run's staged lines, no call touching more rows than a slice holds, all inside
+// once per slice of the run's staged lines, no call touching more rows than a slice holds, and the
+// bucketed one (`-- buckets: staging`, the duplicates) once per hash bucket of the ids, all inside
 // the transform's one transaction; and two overlapping batches (a patient in a later slice than its
 // duplicate's first line, an orphan visit, new versions, contributions folded slice by slice) leave,
 // table for table, the warehouse that one call per model leaves.
@@ -20,6 +21,8 @@ import { queryDb, testDeps, withTestWarehouse } from '../helpers/run-pipeline.js
 import { warehouseChecksum } from '../integrity/support/checksum.js';
 
 const SLICE_ROWS = 25;
+/** Staged rows per bucket of the duplicates model: small, so each batch's run takes several buckets. */
+const BUCKET_ROWS = 40;
 const BATCHES = ['first', 'second'] as const;
 const MAX_VISITS = 5;
 const OPTIONS = { privacy: { noNoise: true, maxVisitsPerPatient: MAX_VISITS } };
@@ -73,6 +76,7 @@ describe.each(DATABASES)('The transform in slices through the Data API double on
   let whole: TestDatabase;
   const states: Record<string, RunState> = {};
   const calls: ModelCall[] = [];
+  const bucketCalls: { batch: string; transactionId: string | undefined; buckets: number; others: number[] }[] = [];
 
   beforeAll(async () => {
     const landingDir = await writeOverlappingBatches({ seed: 11, patients: 40, providers: 5 });
@@ -81,7 +85,7 @@ describe.each(DATABASES)('The transform in slices through the Data API double on
     sliced = await kind.create();
     whole = await kind.create();
 
-    const deps = cloudTestDeps(sliced, { landingDir, config: { transformSliceRows: SLICE_ROWS, ...OPTIONS } });
+    const deps = cloudTestDeps(sliced, { landingDir, config: { transformSliceRows: SLICE_ROWS, transformBucketRows: BUCKET_ROWS, ...OPTIONS } });
     const dataApi = deps.cloud!.doubles.dataApi;
     const execute = dataApi.executeStatement.bind(dataApi);
     const slices: Record<string, { first: number; last: number } | undefined> = {};
@@ -95,6 +99,8 @@ describe.each(DATABASES)('The transform in slices through the Data API double on
         const name = table!.replace(/^pipeline\.(.*)_first_line$/, '$1');
         slices[name] = first ? { first: Number(first), last: Number(last) } : undefined;
       }
+      const others = /id_bucket\(visit_id, (\d+)\) <> all\('\{([\d,]*)\}'/.exec(sql);
+      if (others) bucketCalls.push({ batch, transactionId: input.transactionId, buckets: Number(others[1]), others: others[2]!.split(',').map(Number) });
       const model = statements.get(sql);
       if (model) calls.push({ batch, model, transactionId: input.transactionId, slice: slices[SLICED[model]], rows: out.numberOfRecordsUpdated ?? 0 });
       return out;
@@ -133,6 +139,20 @@ describe.each(DATABASES)('The transform in slices through the Data API double on
       }
     }
     expect(calls.filter((c) => c.batch === 'first' && c.model === 'fact_visits').length).toBeGreaterThan(3);
+  });
+
+  it('groups the run\'s ids for duplicates once per hash bucket, each bucket once, in the transform\'s transaction', () => {
+    for (const b of BATCHES) {
+      const staged = Object.values(states[b]!.loaded!.staged).reduce((n, rows) => n + rows, 0);
+      const mine = bucketCalls.filter((c) => c.batch === b);
+      const buckets = mine[0]!.buckets;
+      expect(buckets).toBeGreaterThanOrEqual(Math.ceil(staged / BUCKET_ROWS));
+      expect(buckets).toBeGreaterThan(1);
+      // Each call keeps the one bucket its filter does not exclude.
+      const kept = mine.map((c) => Array.from({ length: buckets }, (_, i) => i).filter((i) => !c.others.includes(i)));
+      expect(kept).toEqual(Array.from({ length: buckets }, (_, i) => [i]));
+      expect(new Set(mine.map((c) => c.transactionId))).toEqual(new Set([calls.find((c) => c.batch === b)!.transactionId]));
+    }
   });
 
   it('touches no more rows per call than a slice holds', () => {
