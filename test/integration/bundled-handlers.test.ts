@@ -165,4 +165,16 @@ describe.each(DATABASES)('Bundled handlers on the doubles, on $name', (kind) => 
     // Rolled back at once, not left for the Data API to idle out with its locks held.
     expect(doubles.dataApi.openTransactions()).toBe(0);
   }, SLOW);
+  it('a function fails an invocation that outlives its timeout as Lambda does, and starts afresh for the next', async () => {
+    const generate = await startFunction({ ...fn('generate'), timeoutSeconds: 1 }, { ...served.env, POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    try {
+      // 300,000 patients take the generate step well over a second.
+      const slow = { runId: 'slow', batchPrefix: 'batches/slow/', asOf: '2025-12-31', generate: { patients: 300_000, providers: 50, seed: 1 } };
+      await expect(generate.invoke(slow)).rejects.toMatchObject({ name: 'Sandbox.Timedout', message: expect.stringMatching(/Task timed out after 1\.00 seconds$/) });
+      // The environment was discarded: the next invocation is a cold start, with its own time again.
+      await expect(generate.invoke(slow)).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
+    } finally {
+      generate.stop();
+    }
+  }, SLOW);
 });

@@ -3,7 +3,7 @@
 // the environment its template gives it (tokens become the names the doubles answer to), and runs the
 // bundled handler in a process of its own with that environment (lambda-runtime.mjs). The bundles carry
 // their own AWS SDK, so they reach the doubles over HTTP (AWS_ENDPOINT_URL_*), unmodified.
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,36 +105,58 @@ const RUNTIME = join(import.meta.dirname, 'lambda-runtime.mjs');
 
 /**
  * Starts a bundled handler in a process of its own (as Lambda runs it: Node, the bundle, the function's
- * environment over `baseEnv`, LAMBDA_TASK_ROOT at the bundle), kept warm between invocations.
+ * environment over `baseEnv`, LAMBDA_TASK_ROOT at the bundle), kept warm between invocations. An
+ * invocation that outlives the function's timeout fails with Lambda's `Sandbox.Timedout` and its
+ * process is discarded, as Lambda discards the environment: the next invocation starts a new one.
  */
 export async function startFunction(fn: BundledFunction, baseEnv: Record<string, string>): Promise<RunningFunction> {
   const env = { PATH: process.env['PATH'] ?? '', ...baseEnv, ...fn.env, LAMBDA_TASK_ROOT: fn.dir, AWS_LAMBDA_FUNCTION_NAME: fn.name };
-  const child = fork(RUNTIME, [join(fn.dir, 'index.mjs'), fn.exportName, String(fn.timeoutSeconds)], { env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${fn.name} exited (${code}) before it was ready:\n${stderr}`)));
-    child.on('message', (m: { ready?: boolean; id?: number; result?: unknown; error?: { name: string; message: string } }) => {
-      if (m.ready) return resolve();
-      const call = pending.get(m.id as number);
-      pending.delete(m.id as number);
-      if (m.error) call?.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
-      else call?.resolve(m.result);
+  const spawn = async (): Promise<ChildProcess> => {
+    const child = fork(RUNTIME, [join(fn.dir, 'index.mjs'), fn.exportName, String(fn.timeoutSeconds)], { env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`${fn.name} exited (${code}) before it was ready:\n${stderr}`)));
+      child.on('message', (m: { ready?: boolean; id?: number; result?: unknown; error?: { name: string; message: string } }) => {
+        if (m.ready) return resolve();
+        const call = pending.get(m.id as number);
+        pending.delete(m.id as number);
+        if (m.error) call?.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
+        else call?.resolve(m.result);
+      });
     });
-  });
-  await ready;
-  child.on('exit', (code) => {
-    for (const call of pending.values()) call.reject(new Error(`${fn.name} exited (${code}):\n${stderr}`));
-  });
+    child.on('exit', (code) => {
+      for (const [id, call] of pending) {
+        pending.delete(id);
+        call.reject(new Error(`${fn.name} exited (${code}):\n${stderr}`));
+      }
+    });
+    return child;
+  };
+  let child = await spawn();
   return {
-    invoke: (event) =>
-      new Promise((resolve, reject) => {
+    invoke: async (event) => {
+      // A process stopped at a timeout is replaced: a cold start.
+      if (child.killed || child.exitCode !== null || child.signalCode !== null) child = await spawn();
+      const running = child;
+      return new Promise((resolve, reject) => {
         const id = next++;
-        pending.set(id, { resolve, reject });
-        child.send({ id, event });
-      }),
+        // Lambda stops the sandbox at the timeout whatever the handler is doing, and discards it.
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(Object.assign(new Error(`RequestId: ${id} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`), { name: 'Sandbox.Timedout' }));
+          running.kill('SIGKILL');
+        }, fn.timeoutSeconds * 1000);
+        const settle = <T>(f: (v: T) => void) => (v: T) => {
+          clearTimeout(timer);
+          f(v);
+        };
+        pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
+        running.send({ id, event });
+      });
+    },
     stderr: () => stderr,
     stop: () => void child.kill(),
   };
