@@ -36,13 +36,14 @@ create index on ${SCHEMA}.fact_visits (patient_key);
 create index on ${SCHEMA}.fact_visits (provider_key);
 create index on ${SCHEMA}.fact_visits (visit_date)`;
 
-const TRANSFORM = `
+/** Ages are stated at the batch date, as the pipeline states them. */
+const transformAt = (asOf: string): string => `
 insert into ${SCHEMA}.dim_providers (provider_id, provider_name, specialty)
 select provider_id, provider_name, specialty from ${SCHEMA}.stg_providers;
 insert into ${SCHEMA}.dim_patients (patient_id, date_of_birth, gender, city, state, zip_code, age_group)
 select patient_id, date_of_birth, gender, city, state, zip_code,
   case when age < 18 then '0-17' when age < 35 then '18-34' when age < 50 then '35-49' when age < 65 then '50-64' else '65+' end
-from (select *, extract(year from age(date '2025-12-31', date_of_birth)) as age from ${SCHEMA}.stg_patients) as p;
+from (select *, extract(year from age(date '${asOf}', date_of_birth)) as age from ${SCHEMA}.stg_patients) as p;
 insert into ${SCHEMA}.fact_visits (visit_id, patient_key, provider_key, visit_date, visit_type, diagnosis, procedure_performed, cost)
 select v.visit_id, p.patient_key, r.provider_key, v.visit_date, v.visit_type, v.diagnosis, v.procedure_performed, v.cost
 from ${SCHEMA}.stg_visits as v
@@ -50,7 +51,8 @@ join ${SCHEMA}.dim_patients as p on p.patient_id = v.patient_id
 join ${SCHEMA}.dim_providers as r on r.provider_id = v.provider_id`;
 
 /** Loads the batch's raw files the expert's way in one transaction and returns the fact rows it made. */
-export async function expertLoad(wh: Warehouse, landing: BlobStore, prefix: string): Promise<number> {
+export async function expertLoad(wh: Warehouse, landing: BlobStore, prefix: string, asOf: string): Promise<number> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new RangeError(`not a date: ${asOf}`);
   try {
     return await wh.transaction(async (tx) => {
       await tx.script(`drop schema if exists ${SCHEMA} cascade; create schema ${SCHEMA}`);
@@ -59,7 +61,7 @@ export async function expertLoad(wh: Warehouse, landing: BlobStore, prefix: stri
         await tx.copyCsv(`${SCHEMA}.stg_${entity}`, INPUT_COLUMNS[entity], { store: landing, key: prefix + INPUT_FILES[entity] });
       }
       await tx.script(STAR);
-      await tx.script(TRANSFORM);
+      await tx.script(transformAt(asOf));
       const [row] = await tx.query<{ n: number | string }>(`select count(*) as n from ${SCHEMA}.fact_visits`);
       return Number(row?.n ?? 0);
     });

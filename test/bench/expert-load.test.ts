@@ -19,7 +19,7 @@ describe.each(DATABASES)('Function: expertLoad on $name', (kind) => {
     try {
       const state: RunState = await steps.generate(deps, generatedInput(30, 5, 4));
       const wh = await deps.warehouse();
-      expect(await expertLoad(wh, deps.landing, state.batchPrefix)).toBe(state.generated!.rows.visits);
+      expect(await expertLoad(wh, deps.landing, state.batchPrefix, state.asOf)).toBe(state.generated!.rows.visits);
       expect(await wh.query(`select 1 from pg_namespace where nspname = 'bench_expert'`)).toEqual([]);
     } finally {
       await deps.close();
